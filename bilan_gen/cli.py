@@ -1,0 +1,168 @@
+"""The ``bilan`` command: a thin click adapter over the core. Messages are French."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bilan_gen import click_fr
+from bilan_gen.config import CONFIG_FILE, Options, load_options
+from bilan_gen.diagnostics import (
+    Diagnostic,
+    display_path,
+    format_diagnostic,
+    format_json,
+    format_summary,
+    sort_diagnostics,
+)
+from bilan_gen.errors import BilanError
+from bilan_gen.model import DOSSIER_FILE
+from bilan_gen.scaffold import create_dossier
+from bilan_gen.validation import check_dossier, check_project
+
+click_fr.install()
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _options(ctx: click.Context) -> tuple[Options, list[Diagnostic]]:
+    config_path: Path = ctx.obj["config"]
+    return load_options(config_path)
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=CONFIG_FILE,
+    show_default=True,
+    help="Le mkdocs.yml du projet (section « bilan » des plugins).",
+)
+@click.version_option(package_name="bilan-gen", message="bilan-gen %(version)s")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path) -> None:
+    """Écrire, vérifier, publier et imprimer des bilans de compétences.
+
+    \b
+    Exemples :
+      bilan check                  vérifie tous les dossiers
+      bilan check dossiers/2026-014
+      bilan new 2026-042 --consultant "Claire Mercier"
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_file
+
+
+def _dossier_folder(path: Path, options: Options) -> Path | None:
+    """The dossier folder that holds ``path`` (a folder or one of its files)."""
+    path = path.resolve()
+    dossiers_dir = options.dossiers_dir.resolve()
+    for candidate in (path, *path.parents):
+        if candidate.parent == dossiers_dir or (candidate / DOSSIER_FILE).is_file():
+            return candidate
+        if candidate == dossiers_dir:
+            break
+    return None
+
+
+def _selection(
+    paths: tuple[Path, ...], options: Options
+) -> tuple[list[Path] | None, set[Path] | None]:
+    """The dossier folders to check and the files to report on (None: everything)."""
+    if not paths:
+        return None, None
+    folders: list[Path] = []
+    files: set[Path] | None = set()
+    for raw in paths:
+        if not raw.exists():
+            raise click.BadParameter(f"« {raw} » introuvable", param_hint="PATH")
+        if raw.resolve() == options.dossiers_dir.resolve():
+            return None, None
+        folder = _dossier_folder(raw, options)
+        if folder is None:
+            raise click.BadParameter(f"« {raw} » n'est pas dans un dossier", param_hint="PATH")
+        if folder not in folders:
+            folders.append(folder)
+        if raw.is_file() and files is not None:
+            files.add(raw.resolve())
+        else:
+            files = None
+    return folders, files
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.option("--strict", is_flag=True, help="Échoue aussi sur les avertissements.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["texte", "json"]),
+    default="texte",
+    show_default=True,
+    help="Format de sortie.",
+)
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+    """Vérifie les dossiers (tous, ou les dossiers et fichiers donnés).
+
+    Code de sortie : 0 sans erreur, 1 avec erreurs (ou avertissements avec --strict),
+    2 en cas de mauvaise utilisation.
+
+    \b
+    Exemples :
+      bilan check
+      bilan check dossiers/2026-014/synthese.md --format json
+    """
+    options, diags = _options(ctx)
+    folders, files = _selection(paths, options)
+    if folders is None:
+        checked, tree = check_project(options)
+        diags += tree
+    else:
+        checked = [check_dossier(folder, options) for folder in folders]
+    for item in checked:
+        diags += item.diagnostics
+    if files is not None:
+        diags = [d for d in diags if d.path.resolve() in files]
+    diags = sort_diagnostics(diags)
+    if output_format == "json":
+        click.echo(format_json(diags))
+    else:
+        for diag in diags:
+            click.echo(format_diagnostic(diag))
+        click.echo(format_summary(diags, len(checked)))
+    failed = any(d.is_error for d in diags) or (strict and bool(diags))
+    ctx.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dossier_id", metavar="ID")
+@click.option(
+    "--consultant",
+    default="À compléter",
+    help="Le consultant qui conduit le bilan.",
+)
+@click.pass_context
+def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
+    """Crée un dossier complet en brouillon, sans jamais rien écraser.
+
+    \b
+    Exemple :
+      bilan new 2026-042 --consultant "Claire Mercier"
+    """
+    options, _ = _options(ctx)
+    try:
+        folder = create_dossier(dossier_id, consultant, options)
+    except BilanError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    click.echo(f"Dossier créé : {display_path(folder)}")
+    click.echo("Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

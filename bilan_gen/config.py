@@ -1,0 +1,201 @@
+"""Options of a bilan-gen project: one source, the ``bilan`` section of ``mkdocs.yml``.
+
+The CLI reads that section itself (without MkDocs); the MkDocs plugin hands the same raw
+mapping to :func:`options_from_mapping`, so the build and ``bilan check`` always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bilan_gen.diagnostics import Diagnostic, error
+from bilan_gen.field_check import FieldContext, check_mapping
+from bilan_gen.loading import load_text
+from bilan_gen.model import Phase
+from bilan_gen.schema import Field, Kind
+from bilan_gen.yaml_source import KeyPath, YamlDocument, YamlSyntaxError, parse_yaml
+
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN_NAME = "bilan"
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A ``##`` section of a document: canonical title and accepted aliases."""
+
+    title: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+
+def _specs(
+    *rows: tuple[str, tuple[str, ...]], optional: tuple[str, ...] = ()
+) -> tuple[SectionSpec, ...]:
+    required = tuple(SectionSpec(t, a) for t, a in rows)
+    return required + tuple(SectionSpec(t, (), required=False) for t in optional)
+
+
+# The legal standard: R6313-4 for the phases, the former R6322-38 for the synthèse.
+DEFAULT_SECTIONS: dict[Phase, tuple[SectionSpec, ...]] = {
+    Phase.PRELIMINAIRE: _specs(
+        ("Analyse de la demande et du besoin", ("Analyse de la demande", "Demande initiale")),
+        ("Format retenu", ("Format du bilan", "Choix du format")),
+        (
+            "Modalités de déroulement",
+            ("Déroulement du bilan", "Programme personnalisé", "Calendrier"),
+        ),
+    ),
+    Phase.INVESTIGATION: _specs(
+        ("Parcours et expériences", ("Parcours", "Parcours professionnel")),
+        (
+            "Compétences et aptitudes",
+            ("Compétences professionnelles et personnelles", "Compétences"),
+        ),
+        ("Motivations et intérêts", ("Motivations", "Valeurs et motivations")),
+        ("Pistes explorées", ("Pistes et projets explorés", "Alternatives")),
+        ("Vérification de la pertinence", ("Confrontation au réel", "Enquêtes métiers")),
+    ),
+    Phase.CONCLUSIONS: _specs(
+        ("Appropriation des résultats", ("Résultats détaillés", "Restitution des résultats")),
+        ("Conditions et moyens de réalisation", ("Conditions de réussite", "Moyens mobilisables")),
+        ("Étapes de mise en œuvre", ("Principales étapes", "Feuille de route")),
+        ("Entretien de suivi", ("Suivi", "Modalités de suivi")),
+    ),
+    Phase.SYNTHESE: _specs(
+        ("Circonstances du bilan", ("Contexte du bilan", "Rappel de la demande")),
+        (
+            "Compétences et aptitudes",
+            ("Compétences professionnelles et personnelles", "Analyse des compétences"),
+        ),
+        ("Projet professionnel", ("Projet retenu", "Définition du projet professionnel")),
+        (
+            "Propositions d'évolution",
+            ("Propositions concrètes d'évolution ou de réorientation", "Pistes d'évolution"),
+        ),
+        ("Conditions de réalisation", ("Conditions de réussite", "Conditions et moyens")),
+        ("Plan d'action", ("Étapes de mise en œuvre", "Principales étapes")),
+        optional=("Entretien de suivi", "Observations du bénéficiaire"),
+    ),
+    Phase.SUIVI: (),
+}
+
+
+@dataclass(frozen=True)
+class Organisme:
+    """The provider, printed on the synthèse."""
+
+    raison_sociale: str = ""
+    siret: str = ""
+    nda: str = ""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything the core needs to know about a project."""
+
+    project_dir: Path
+    dossiers_dir: Path
+    duree_max_h: float = 24.0
+    """L6313-4: at most 24 hours per bilan."""
+    mots_min_section: int = 10
+    sections: dict[Phase, tuple[SectionSpec, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_SECTIONS)
+    )
+    organisme: Organisme = Organisme()
+    secret_env: str = "BILAN_SECRET"
+    secret_file: str = ".bilan/secret"
+
+
+_SECTION_FIELDS = (
+    Field("titre", Kind.TEXT, "titre canonique de la section", required=True),
+    Field("alias", Kind.TEXT_LIST, "titres acceptés"),
+    Field("obligatoire", Kind.BOOL, "section obligatoire"),
+)
+CONFIG_FIELDS: tuple[Field, ...] = (
+    Field("dossiers_dir", Kind.TEXT, "dossier des dossiers", help="Par défaut : dossiers"),
+    Field("duree_max_h", Kind.HOURS, "durée maximale d'un bilan (heures)", help="24 (L6313-4)"),
+    Field("mots_min_section", Kind.INT, "nombre minimal de mots par section", help="10"),
+    Field(
+        "sections",
+        Kind.MAPPING,
+        "sections par phase",
+        help="Remplace la liste des sections d'une phase.",
+        children=tuple(
+            Field(p.value, Kind.MAPPING_LIST, f"sections : {p.label}", children=_SECTION_FIELDS)
+            for p in Phase
+        ),
+    ),
+    Field(
+        "organisme",
+        Kind.MAPPING,
+        "organisme prestataire",
+        children=(
+            Field("raison_sociale", Kind.TEXT, "raison sociale"),
+            Field("siret", Kind.TEXT, "SIRET"),
+            Field("nda", Kind.TEXT, "numéro de déclaration d'activité"),
+        ),
+    ),
+    Field("secret_env", Kind.TEXT, "variable d'environnement du secret", help="BILAN_SECRET"),
+    Field("secret_file", Kind.TEXT, "fichier du secret", help=".bilan/secret"),
+)
+
+
+def options_from_mapping(
+    raw: Any, project_dir: Path, ctx: FieldContext | None = None, key_path: KeyPath = ()
+) -> tuple[Options, list[Diagnostic]]:
+    """Turn the raw ``bilan`` plugin mapping into :class:`Options`, with diagnostics."""
+    if ctx is None:
+        ctx = FieldContext(project_dir / CONFIG_FILE, YamlDocument(raw))
+    values, diags = check_mapping(raw or {}, CONFIG_FIELDS, ctx, key_path)
+    sections = dict(DEFAULT_SECTIONS)
+    for phase_key, rows in (values.get("sections") or {}).items():
+        sections[Phase(phase_key)] = tuple(
+            SectionSpec(r["titre"], tuple(r.get("alias") or ()), r.get("obligatoire", True))
+            for r in rows
+            if "titre" in r
+        )
+    org = values.get("organisme") or {}
+    options = Options(
+        project_dir=project_dir,
+        dossiers_dir=project_dir / values.get("dossiers_dir", "dossiers"),
+        duree_max_h=values.get("duree_max_h", 24.0),
+        mots_min_section=values.get("mots_min_section", 10),
+        sections=sections,
+        organisme=Organisme(**{k: org.get(k, "") for k in ("raison_sociale", "siret", "nda")}),
+        secret_env=values.get("secret_env", "BILAN_SECRET"),
+        secret_file=values.get("secret_file", ".bilan/secret"),
+    )
+    return options, diags
+
+
+def find_plugin_section(data: Any) -> tuple[Any, KeyPath]:
+    """Find the ``bilan`` entry of ``plugins`` (a list or a mapping) in ``mkdocs.yml`` data."""
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        return plugins.get(PLUGIN_NAME), ("plugins", PLUGIN_NAME)
+    for index, entry in enumerate(plugins or []):
+        if entry == PLUGIN_NAME:
+            return {}, ("plugins", index)
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return entry[PLUGIN_NAME], ("plugins", index, PLUGIN_NAME)
+    return None, ()
+
+
+def load_options(config_path: Path) -> tuple[Options, list[Diagnostic]]:
+    """Read the options from ``mkdocs.yml``; defaults when the file does not exist."""
+    project_dir = config_path.parent
+    if not config_path.is_file():
+        return options_from_mapping({}, project_dir)
+    text, diags = load_text(config_path)
+    if text is None:
+        return options_from_mapping({}, project_dir)[0], diags
+    try:
+        doc = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        options = options_from_mapping({}, project_dir)[0]
+        return options, [error(config_path, exc.line, "yaml-invalide", exc.message)]
+    raw, key_path = find_plugin_section(doc.data)
+    ctx = FieldContext(config_path, doc)
+    return options_from_mapping(raw, project_dir, ctx, key_path)

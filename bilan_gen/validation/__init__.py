@@ -1,0 +1,83 @@
+"""Validation: every rule of the dossier format, all problems reported at once.
+
+``check_dossier`` loads and checks one folder; ``check_project`` a whole ``dossiers/`` tree
+(or some of its folders). Both return diagnostics and never raise on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilan_gen.config import Options
+from bilan_gen.diagnostics import Diagnostic, error, redact, sort_diagnostics
+from bilan_gen.loading import discover, load_dossier
+from bilan_gen.model import Dossier
+from bilan_gen.validation import rules
+from bilan_gen.validation.sections import check_sections
+
+
+@dataclass(frozen=True)
+class CheckedDossier:
+    """A dossier with its diagnostics."""
+
+    dossier: Dossier
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any diagnostic is an error (and so the dossier cannot be published)."""
+        return any(d.is_error for d in self.diagnostics)
+
+
+def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
+    """Every rule across the fields and files of a loaded dossier."""
+    diags: list[Diagnostic] = []
+    for doc in dossier.documents.values():
+        specs = options.sections.get(doc.phase, ())
+        diags += check_sections(doc, specs, options.mots_min_section)
+    diags += rules.check_identity(dossier)
+    diags += rules.check_finalised_synthese(dossier)
+    diags += rules.check_suivi(dossier)
+    diags += rules.check_hours(dossier, options)
+    diags += rules.check_dates(dossier)
+    diags += rules.check_conclusions_individual(dossier)
+    diags += rules.check_names(dossier)
+    diags += rules.check_links(dossier)
+    return diags
+
+
+def check_dossier(folder: Path, options: Options) -> CheckedDossier:
+    """Load and validate one dossier folder."""
+    dossier, diags = load_dossier(folder)
+    diags += validate(dossier, options)
+    # Build logs may be public: never echo the beneficiary's identity (rule 10).
+    safe = redact(diags, dossier.beneficiaire.sensitive_strings())
+    return CheckedDossier(dossier, tuple(sort_diagnostics(safe)))
+
+
+def check_duplicate_ids(folders: Iterable[Path]) -> list[Diagnostic]:
+    """Ids are unique ignoring case (case-insensitive file systems would merge them)."""
+    seen: dict[str, Path] = {}
+    diags: list[Diagnostic] = []
+    for folder in folders:
+        key = folder.name.casefold()
+        if key in seen:
+            msg = (
+                f"identifiant « {folder.name} » déjà pris par « {seen[key].name} » (casse ignorée)"
+            )
+            diags.append(error(folder, 0, "id-duplique", msg))
+        else:
+            seen[key] = folder
+    return diags
+
+
+def check_project(
+    options: Options, folders: Iterable[Path] | None = None
+) -> tuple[list[CheckedDossier], list[Diagnostic]]:
+    """Check every dossier (or the given folders); return them and the tree's own diagnostics."""
+    all_folders, tree_diags = discover(options.dossiers_dir)
+    tree_diags += check_duplicate_ids(all_folders)
+    chosen = list(all_folders if folders is None else folders)
+    return [check_dossier(f, options) for f in chosen], sort_diagnostics(tree_diags)

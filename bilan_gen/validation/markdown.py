@@ -1,0 +1,107 @@
+"""Scan Markdown source for headings, sections and links, outside code and comments.
+
+A light line scanner, not a renderer: ``bilan check`` must stay fast (thousands of files in
+seconds), and only ATX headings (``## Titre``) count as sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bilan_gen.model import Section
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATTRS = re.compile(r"\s*\{[^}]*\}\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_NOT_PROSE = re.compile(r"<[^>]*>|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|https?://\S+", re.M)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_INLINE_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(].*?)?\s*\)"
+)
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_HTML_SRC = re.compile(
+    r"<(img|a|source|video|audio|iframe)\b[^>]*?\b(src|href)\s*=\s*[\"']([^\"']*)[\"']", re.I
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link or image target found in the source."""
+
+    target: str
+    line: int
+    image: bool
+
+
+def _code_mask(lines: list[str]) -> list[bool]:
+    """True for each line inside a fenced code block (fences included)."""
+    mask: list[bool] = []
+    fence: str | None = None
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * len(match.group(1))
+            mask.append(True)
+        elif fence is not None:
+            mask.append(True)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+        else:
+            mask.append(False)
+    return mask
+
+
+def blank_comments(text: str) -> str:
+    """Replace HTML comments by blanks, keeping line breaks (and so line numbers)."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def count_words(text: str) -> int:
+    """Words of prose, comments left out."""
+    return len(_WORD.findall(_NOT_PROSE.sub(" ", blank_comments(text))))
+
+
+def parse_sections(body: str, body_line: int) -> list[Section]:
+    """Every ATX heading of ``body`` with the text under it; lines are file lines."""
+    lines = blank_comments(body).split("\n")
+    raw_lines = body.split("\n")
+    mask = _code_mask(lines)
+    heads: list[tuple[int, int, str]] = []
+    for index, line in enumerate(lines):
+        match = None if mask[index] else _ATX.match(line)
+        if match:
+            title = _ATTRS.sub("", match.group(2) or "").strip()
+            heads.append((index, len(match.group(1)), title))
+    sections: list[Section] = []
+    for position, (index, level, title) in enumerate(heads):
+        end = len(lines)
+        for later_index, later_level, _ in heads[position + 1 :]:
+            if later_level <= level:
+                end = later_index
+                break
+        text = "\n".join(raw_lines[index + 1 : end])
+        sections.append(Section(title, level, body_line + index, count_words(text), text))
+    return sections
+
+
+def parse_links(body: str, body_line: int) -> list[Link]:
+    """Every link and image target of ``body`` outside code and comments."""
+    lines = blank_comments(body).split("\n")
+    mask = _code_mask(lines)
+    links: list[Link] = []
+    for index, line in enumerate(lines):
+        if mask[index]:
+            continue
+        line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        number = body_line + index
+        for m in _INLINE_LINK.finditer(line):
+            links.append(Link(m.group(3), number, m.group(1) == "!"))
+        ref = _REF_DEF.match(line)
+        if ref:
+            links.append(Link(ref.group(1), number, False))
+        for m in _HTML_SRC.finditer(line):
+            links.append(Link(m.group(3), number, m.group(1).lower() != "a"))
+    return links
