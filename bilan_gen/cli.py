@@ -166,3 +166,12 @@ def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _register_commands() -> None:
+    from bilan_gen.cli_access import access
+
+    main.add_command(access)
+
+
+_register_commands()

@@ -6,7 +6,7 @@ mapping to :func:`options_from_mapping`, so the build and ``bilan check`` always
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,8 @@ class Options:
     organisme: Organisme = Organisme()
     secret_env: str = "BILAN_SECRET"
     secret_file: str = ".bilan/secret"
+    site_url: str = ""
+    """The published site's address (``site_url`` of ``mkdocs.yml``), for access links."""
 
 
 _SECTION_FIELDS = (
@@ -198,4 +200,6 @@ def load_options(config_path: Path) -> tuple[Options, list[Diagnostic]]:
         return options, [error(config_path, exc.line, "yaml-invalide", exc.message)]
     raw, key_path = find_plugin_section(doc.data)
     ctx = FieldContext(config_path, doc)
-    return options_from_mapping(raw, project_dir, ctx, key_path)
+    options, diags = options_from_mapping(raw, project_dir, ctx, key_path)
+    site_url = doc.data.get("site_url") if isinstance(doc.data, dict) else None
+    return replace(options, site_url=site_url if isinstance(site_url, str) else ""), diags

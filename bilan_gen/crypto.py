@@ -260,7 +260,13 @@ def parse_secret(text: str) -> bytes:
     return secret
 
 
-def load_or_create_secret(project_dir: Path, env: Mapping[str, str]) -> tuple[bytes, bool]:
+def load_or_create_secret(
+    project_dir: Path,
+    env: Mapping[str, str],
+    *,
+    env_name: str = SECRET_ENV,
+    relative_path: Path = SECRET_PATH,
+) -> tuple[bytes, bool]:
     """Finds the site secret, creating a random one on a project's first build.
 
     ``BILAN_SECRET`` in ``env`` wins, even when empty (an empty secret in CI is an error,
@@ -270,6 +276,8 @@ def load_or_create_secret(project_dir: Path, env: Mapping[str, str]) -> tuple[by
     Args:
         project_dir: The project's root directory.
         env: The environment, usually ``os.environ``.
+        env_name: The environment variable to read (option ``secret_env``).
+        relative_path: The secret file, relative to ``project_dir`` (option ``secret_file``).
 
     Returns:
         ``(secret, created)``; ``created`` is True when the file was just written.
@@ -277,9 +285,9 @@ def load_or_create_secret(project_dir: Path, env: Mapping[str, str]) -> tuple[by
     Raises:
         SecretError: The secret found is too short, or its file cannot be read.
     """
-    if SECRET_ENV in env:
-        return parse_secret(env[SECRET_ENV]), False
-    secret_path = project_dir / SECRET_PATH
+    if env_name in env:
+        return parse_secret(env[env_name]), False
+    secret_path = project_dir / relative_path
     if not secret_path.exists():
         secret = os.urandom(SECRET_MIN_BYTES)
         if _write_new_secret(secret_path, secret):
@@ -288,7 +296,7 @@ def load_or_create_secret(project_dir: Path, env: Mapping[str, str]) -> tuple[by
         return parse_secret(secret_path.read_text(encoding="utf-8")), False
     except (OSError, UnicodeDecodeError) as error:
         reason = error.__class__.__name__
-        raise SecretError(f"secret du site illisible : .bilan/secret ({reason})") from error
+        raise SecretError(f"secret du site illisible : {relative_path} ({reason})") from error
 
 
 def _write_new_secret(secret_path: Path, secret: bytes) -> bool:

@@ -1,0 +1,1 @@
+"""MkDocs adapter: the ``bilan`` plugin. Thin: it unpacks MkDocs objects and calls the core."""

@@ -1,0 +1,29 @@
+"""Typed options of the ``bilan`` plugin (``plugins: - bilan: ...`` in ``mkdocs.yml``).
+
+MkDocs checks their types; the core (:func:`bilan_gen.config.options_from_mapping`) checks
+their values, with the same code that ``bilan check`` uses, so both read one configuration.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class BilanConfig(base.Config):
+    """Options of the ``bilan`` plugin."""
+
+    dossiers_dir = c.Type(str, default="dossiers")
+    """Folder of the dossiers, relative to ``mkdocs.yml``."""
+    organisme = c.Type(dict, default={})
+    """The provider: ``raison_sociale``, ``siret``, ``nda`` (printed on the synthèse)."""
+    duree_max_h = c.Optional(c.Type((int, float)))
+    """Maximum hours per bilan; 24 by default (L6313-4)."""
+    mots_min_section = c.Optional(c.Type(int))
+    """Minimum words per required section; 10 by default."""
+    sections = c.Type(dict, default={})
+    """Per phase, a list replacing its required sections: ``titre``, ``alias``, ``obligatoire``."""
+    secret_env = c.Type(str, default="BILAN_SECRET")
+    """Environment variable that holds the site secret (CI)."""
+    secret_file = c.Type(str, default=".bilan/secret")
+    """File holding the site secret, relative to ``mkdocs.yml``; created on the first build."""

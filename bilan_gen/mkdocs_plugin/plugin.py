@@ -1,0 +1,148 @@
+"""The ``bilan`` MkDocs plugin: hooks of a dozen lines over :mod:`bilan_gen.pipeline`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from bilan_gen import pipeline, shell
+from bilan_gen.config import Options, options_from_mapping
+from bilan_gen.crypto import load_or_create_secret
+from bilan_gen.diagnostics import Diagnostic, format_diagnostic
+from bilan_gen.errors import BilanError
+from bilan_gen.mkdocs_plugin import site_pages
+from bilan_gen.mkdocs_plugin.config import BilanConfig
+from bilan_gen.rendering import Renderer
+
+log = get_plugin_logger(__name__)
+
+
+class BilanPlugin(BasePlugin[BilanConfig]):
+    """Validate, encrypt and verify dossiers while MkDocs builds the site."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        # Plugins live across rebuilds under `mkdocs serve`: every build starts afresh.
+        self.options: Options | None = None
+        self.secret = b""
+        self.site_dir = Path()
+        self.staging = Path()
+        self.project: pipeline.CheckedProject | None = None
+        self.shell_html: str | None = None
+        self.renderer: Renderer | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        project_dir = Path(config.config_file_path or ".").resolve().parent
+        options, diags = options_from_mapping(dict(self.config), project_dir)
+        _fail_on_errors(diags, project_dir, "option(s) invalide(s) du plugin bilan")
+        self.options = options
+        self.secret = self._load_secret(options)
+        self.renderer = Renderer(config.markdown_extensions, config.mdx_configs)
+        self.site_dir = Path(config.site_dir)
+        self.staging = pipeline.staging_dir_for(self.site_dir)
+        config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
+        site_pages.register_assets(config)
+        return config
+
+    def _load_secret(self, options: Options) -> bytes:
+        try:
+            secret, created = load_or_create_secret(
+                options.project_dir,
+                os.environ,
+                env_name=options.secret_env,
+                relative_path=Path(options.secret_file),
+            )
+        except BilanError as exc:
+            raise PluginError(str(exc)) from None
+        if created:
+            log.warning(
+                "secret du site créé dans %s : gardez-le hors de Git, sauvegardez-le "
+                "(les codes d'accès en dépendent)",
+                options.secret_file,
+            )
+        return secret
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.options is not None
+        try:
+            self.project = pipeline.check_for_build(self.options)
+        except pipeline.ValidationFailed as exc:
+            _fail_on_errors(exc.diagnostics, self.options.project_dir, str(exc))
+        assert self.project is not None
+        _log_diagnostics(self.project.diagnostics, self.options.project_dir)
+        for file in site_pages.generated_files(config):
+            files.append(file)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
+        return shell.insert_access_form(markdown)
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        output = shell.add_security_policy(output)
+        if page.file.src_uri == site_pages.SHELL_SRC_URI:
+            self.shell_html = output
+            return pipeline.empty_shell(output)
+        return output
+
+    @event_priority(-100)  # after every other plugin (search writes its index then)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.options is not None and self.project is not None and self.renderer
+        if self.shell_html is None:
+            raise PluginError("page d'accès aux dossiers non générée (thème incompatible ?)")
+        try:
+            pipeline.write_dossiers(
+                self.staging,
+                self.shell_html,
+                self.project,
+                self.options,
+                self.secret,
+                self.renderer,
+            )
+            pipeline.verify_site(
+                self.staging,
+                self.project,
+                site_pages.public_texts(config, self.shell_html),
+                pipeline.trusted_hashes(Path(d) for d in config.theme.dirs),
+            )
+        except BilanError as exc:
+            raise PluginError(str(exc)) from None
+        pipeline.publish_site(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        log.info("%d dossier(s) chiffré(s) et vérifié(s)", len(self.project.dossiers))
+
+    def on_post_template(
+        self, output_content: str, template_name: str, config: MkDocsConfig
+    ) -> str:
+        return shell.add_security_policy(output_content)
+
+    def on_build_error(self, error: Exception) -> None:
+        pipeline.discard_staging(self.staging)
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        if self.options is not None:
+            server.watch(str(self.options.dossiers_dir))
+        return server
+
+
+def _log_diagnostics(diags: tuple[Diagnostic, ...] | list[Diagnostic], root: Path) -> None:
+    for diag in diags:
+        (log.error if diag.is_error else log.warning)(format_diagnostic(diag, root))
+
+
+def _fail_on_errors(diags: list[Diagnostic], root: Path, summary: str) -> None:
+    _log_diagnostics(diags, root)
+    if any(d.is_error for d in diags):
+        raise PluginError(summary)

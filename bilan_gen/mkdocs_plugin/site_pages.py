@@ -1,0 +1,43 @@
+"""MkDocs glue for the generic pages: generated files, assets, the site's public texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, InclusionLevel
+
+from bilan_gen.publishing import SHELL_URI
+from bilan_gen.shell import ASSET_NAMES, asset_bytes, shell_markdown
+
+SHELL_SRC_URI = "_bilan/acces.md"
+ASSET_DIR_URI = "assets/bilan"
+
+
+def register_assets(config: MkDocsConfig) -> None:
+    """Load the plugin's scripts and stylesheet on every page."""
+    for name in ASSET_NAMES:
+        uri = f"{ASSET_DIR_URI}/{name}"
+        target = config.extra_css if name.endswith(".css") else config.extra_javascript
+        if uri not in [str(item) for item in target]:
+            target.append(uri)
+
+
+def generated_files(config: MkDocsConfig) -> Iterator[File]:
+    """The shell page and the browser assets, as files MkDocs builds like its own."""
+    shell = File.generated(
+        config, SHELL_SRC_URI, content=shell_markdown(), inclusion=InclusionLevel.NOT_IN_NAV
+    )
+    shell.dest_uri = SHELL_URI
+    yield shell
+    for name in ASSET_NAMES:
+        yield File.generated(config, f"{ASSET_DIR_URI}/{name}", content=asset_bytes(name))
+
+
+def public_texts(config: MkDocsConfig, shell_html: str) -> Iterator[str]:
+    """What the site publishes by design: ``content/`` sources and the generic shell."""
+    yield shell_html
+    for path in sorted(Path(config.docs_dir).rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".html", ".txt"):
+            yield path.read_text(encoding="utf-8", errors="replace")

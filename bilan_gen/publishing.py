@@ -1,0 +1,100 @@
+"""Turn checked dossiers into encrypted pages: access codes, slugs, payloads, shells.
+
+Every dossier page is the same generic shell (rendered once by the site generator) with one
+ciphertext inside; its URL ``d/<slug>/`` derives from the access code alone, so the site
+names no dossier and holds nothing readable without a code.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilan_gen.crypto import derive_access_code, derive_slug_and_key, encrypt_payload, format_code
+from bilan_gen.model import Dossier
+from bilan_gen.rendering import RenderedDossier
+
+BENEFICIAIRE = "beneficiaire"
+DOSSIER_URI_PREFIX = "d"
+SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces/index.html"
+"""The generic shell page, at the same depth as every ``d/<slug>/index.html``."""
+PAYLOAD_PLACEHOLDER = "@@BILAN_PAYLOAD@@"
+PAD_BYTES = 4096
+"""Payloads are padded to a multiple of this, so sizes say little about contents."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """How one audience opens one dossier. Never written to the site or to logs."""
+
+    dossier_id: str
+    audience: str
+    rotation: int
+    code: str
+    slug: str
+    key: bytes
+
+    @property
+    def formatted_code(self) -> str:
+        """The code in groups of four, as given to the beneficiary."""
+        return format_code(self.code)
+
+    @property
+    def uri(self) -> str:
+        """Site-relative URL of the dossier page (``d/<slug>/``)."""
+        return f"{DOSSIER_URI_PREFIX}/{self.slug}/"
+
+    def link(self, site_url: str) -> str:
+        """Full link that opens the dossier directly (the fragment never reaches a server)."""
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        return f"{base}{self.uri}#code={self.formatted_code}"
+
+
+def access_for(dossier: Dossier, secret: bytes, audience: str = BENEFICIAIRE) -> Access:
+    """Derive the access code, slug and key of ``dossier`` for ``audience``."""
+    rotation = int(dossier.get("acces.rotation") or 0)
+    code = derive_access_code(secret, dossier.id, rotation, audience)
+    slug, key = derive_slug_and_key(code)
+    return Access(dossier.id, audience, rotation, code, slug, key)
+
+
+def encode_payload(rendered: RenderedDossier) -> bytes:
+    """Serialise a rendered dossier to padded UTF-8 JSON."""
+    data = json.dumps(rendered.to_payload(), ensure_ascii=False, separators=(",", ":"))
+    raw = data.encode("utf-8")
+    padding = -len(raw) % PAD_BYTES
+    return raw + b" " * padding
+
+
+def encrypt_dossier(rendered: RenderedDossier, access: Access, nonce: bytes | None = None) -> str:
+    """Encrypt a rendered dossier for one audience; base64 text for the shell page."""
+    blob = encrypt_payload(access.key, encode_payload(rendered), nonce)
+    return base64.b64encode(blob).decode("ascii")
+
+
+def fill_shell(shell_html: str, payload_b64: str) -> str:
+    """Put one payload into the generic shell page."""
+    if shell_html.count(PAYLOAD_PLACEHOLDER) != 1:
+        raise ValueError("shell page must hold the payload placeholder exactly once")
+    return shell_html.replace(PAYLOAD_PLACEHOLDER, html.escape(payload_b64))
+
+
+def write_dossier_page(site_dir: Path, access: Access, page_html: str) -> Path:
+    """Write ``d/<slug>/index.html`` under ``site_dir``."""
+    target = site_dir / DOSSIER_URI_PREFIX / access.slug / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_text(page_html, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def unique_slugs(accesses: Iterable[Access]) -> bool:
+    """Whether no two accesses share a slug (a 128-bit collision would be a bug)."""
+    slugs = [a.slug for a in accesses]
+    return len(slugs) == len(set(slugs))

@@ -1,0 +1,233 @@
+"""Render a dossier's documents to HTML fragments, in plain Python (no MkDocs).
+
+One :class:`Renderer` holds one Markdown instance and reuses it (``md.reset()``): MkDocs builds
+a new instance per page, which costs milliseconds with pymdownx extensions. Links between the
+documents of a dossier become in-page routes (``#/synthese``); links and images into
+``annexes/`` are collected so they travel inside the encrypted payload, never as files.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import mimetypes
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from bilan_gen.config import Options
+from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
+ROUTE_PREFIX = "#/"
+HOME_ROUTE = "accueil"
+_FILE_ROUTES = {name: phase.value for phase, name in PHASE_FILES.items()}
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("bilan_gen", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass
+class _LinkState:
+    """Per-document state of the link rewriter."""
+
+    assets: set[str] = field(default_factory=set)
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, state: _LinkState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None:
+                    element.set(attribute, self._rewrite(value))
+
+    def _rewrite(self, target: str) -> str:
+        parts = urlsplit(target)
+        if parts.scheme or target.startswith(("//", "#")) or not parts.path:
+            return target
+        path = PurePosixPath(unquote(parts.path)).as_posix()
+        if path in _FILE_ROUTES:
+            return ROUTE_PREFIX + _FILE_ROUTES[path]
+        if path.startswith(ANNEXES_DIR + "/"):
+            self.state.assets.add(path)
+        return path
+
+
+class _LinkExtension(Extension):
+    def __init__(self, state: _LinkState) -> None:
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_LinkRewriter(md, self.state), "bilan_links", 0)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page of a published dossier."""
+
+    route: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class RenderedDossier:
+    """Everything a beneficiary can read of a dossier, ready to encrypt."""
+
+    title: str
+    pages: tuple[RenderedPage, ...]
+    assets: Mapping[str, tuple[str, bytes]]
+    """``annexes/...`` path → (media type, bytes)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON-ready payload that the browser decrypts and shows."""
+        return {
+            "v": 1,
+            "titre": self.title,
+            "pages": [{"route": p.route, "titre": p.title, "html": p.html} for p in self.pages],
+            "annexes": {
+                name: {"type": kind, "b64": base64.b64encode(data).decode("ascii")}
+                for name, (kind, data) in sorted(self.assets.items())
+            },
+        }
+
+
+class Renderer:
+    """Markdown to HTML for dossier documents, with one reusable Markdown instance."""
+
+    def __init__(
+        self,
+        extensions: Sequence[Any] = (),
+        extension_configs: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self._state = _LinkState()
+        chosen = list(extensions) or list(DEFAULT_EXTENSIONS)
+        names = {e for e in chosen if isinstance(e, str)}
+        chosen += [e for e in ("toc", "tables") if e not in names]
+        self._md = markdown.Markdown(
+            extensions=[*chosen, _LinkExtension(self._state)],
+            extension_configs=dict(extension_configs or {}),
+        )
+
+    def render_markdown(self, text: str) -> tuple[str, set[str]]:
+        """Render Markdown; return the HTML and the ``annexes/`` files it refers to."""
+        self._md.reset()
+        self._state.assets = set()
+        html = self._md.convert(text)
+        return html, set(self._state.assets)
+
+    def render_dossier(self, dossier: Dossier, options: Options) -> RenderedDossier:
+        """Render the dossier home and every finalised document (drafts never leave)."""
+        pages: list[RenderedPage] = []
+        assets: set[str] = set()
+        for phase, doc in sorted_documents(dossier.documents):
+            if not doc.finalised:
+                continue
+            html, used = self.render_markdown(doc.body)
+            assets |= used
+            pages.append(RenderedPage(phase.value, phase.label, html))
+        home = render_home(dossier, options, [p.route for p in pages])
+        title = "Votre bilan de compétences"
+        return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets))
+
+
+def load_assets(dossier_path: Path, names: set[str]) -> dict[str, tuple[str, bytes]]:
+    """Read the ``annexes/`` files that the published documents refer to."""
+    assets: dict[str, tuple[str, bytes]] = {}
+    for name in sorted(names):
+        path = dossier_path / name
+        if path.is_file():
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            assets[name] = (kind, path.read_bytes())
+    return assets
+
+
+def _fr_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "—"
+    whole, minutes = int(value), round((value - int(value)) * 60)
+    return f"{whole} h {minutes:02d}" if minutes else f"{whole} h"
+
+
+SEANCE_TYPES = {
+    "entretien_individuel": "Entretien individuel",
+    "atelier_collectif": "Atelier collectif",
+    "passation_test": "Passation de test",
+    "travail_personnel_encadre": "Travail personnel encadré",
+}
+MODALITES = {"presentiel": "Présentiel", "distanciel": "Distanciel", "telephone": "Téléphone"}
+REMISES = {
+    "en_main_propre": "en main propre",
+    "espace_prive": "dans votre espace privé",
+    "courrier": "par courrier",
+}
+
+
+def next_step(dossier: Dossier) -> str:
+    """What comes next, in one French sentence for the beneficiary."""
+    docs = dossier.documents
+    synthese = docs.get(Phase.SYNTHESE)
+    if synthese is not None and synthese.finalised:
+        if dossier.get("suivi.propose") and dossier.get("suivi.date_prevue"):
+            return f"Entretien de suivi prévu le {_fr_date(dossier.get('suivi.date_prevue'))}."
+        return "Votre bilan est terminé : le document de synthèse vous a été remis."
+    for phase in (Phase.PRELIMINAIRE, Phase.INVESTIGATION, Phase.CONCLUSIONS):
+        doc = docs.get(phase)
+        if doc is None or not doc.finalised:
+            return f"En cours : {phase.label.lower()}."
+    return "En cours : rédaction du document de synthèse."
+
+
+def render_home(dossier: Dossier, options: Options, routes: list[str]) -> RenderedPage:
+    """The dossier home: phases and their state, sessions, hours against the limit."""
+    phases = []
+    for phase in Phase:
+        doc = dossier.documents.get(phase)
+        if doc is None and phase is Phase.SUIVI:
+            continue
+        state = "finalisé" if doc and doc.finalised else ("en cours" if doc else "à venir")
+        route = phase.value if phase.value in routes else None
+        phases.append({"label": phase.label, "state": state, "route": route})
+    seances = [
+        {
+            "date": _fr_date(s.date),
+            "phase": phase.label,
+            "duree": _hours(s.duree_h),
+            "type": SEANCE_TYPES.get(s.type or "", "—"),
+            "modalite": MODALITES.get(s.modalite or "", "—"),
+        }
+        for phase, s in sorted(dossier.seances, key=lambda ps: ps[1].date or dt.date.min)
+    ]
+    html = _TEMPLATES.get_template("dossier_home.html").render(
+        prenom=dossier.beneficiaire.prenom or "",
+        phases=phases,
+        seances=seances,
+        total=_hours(dossier.total_hours),
+        limite=_hours(options.duree_max_h),
+        next_step=next_step(dossier),
+        route_prefix=ROUTE_PREFIX,
+    )
+    return RenderedPage(HOME_ROUTE, "Votre dossier", html)
