@@ -17,7 +17,7 @@ from bilan_gen.diagnostics import (
     format_summary,
     sort_diagnostics,
 )
-from bilan_gen.errors import BilanError
+from bilan_gen.errors import BilanError, InvalidIdError
 from bilan_gen.model import DOSSIER_FILE
 from bilan_gen.scaffold import create_dossier
 from bilan_gen.validation import check_dossier, check_project
@@ -62,7 +62,8 @@ def _dossier_folder(path: Path, options: Options) -> Path | None:
     path = path.resolve()
     dossiers_dir = options.dossiers_dir.resolve()
     for candidate in (path, *path.parents):
-        if candidate.parent == dossiers_dir or (candidate / DOSSIER_FILE).is_file():
+        is_dossier = candidate.parent == dossiers_dir or (candidate / DOSSIER_FILE).is_file()
+        if is_dossier and candidate.is_dir():
             return candidate
         if candidate == dossiers_dir:
             break
@@ -80,8 +81,8 @@ def _selection(
     for raw in paths:
         if not raw.exists():
             raise click.BadParameter(f"« {raw} » introuvable", param_hint="PATH")
-        if raw.resolve() == options.dossiers_dir.resolve():
-            return None, None
+        if options.dossiers_dir.resolve().is_relative_to(raw.resolve()):
+            return None, None  # ``dossiers/`` itself or a folder above it, such as "."
         folder = _dossier_folder(raw, options)
         if folder is None:
             raise click.BadParameter(f"« {raw} » n'est pas dans un dossier", param_hint="PATH")
@@ -157,6 +158,8 @@ def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
     options, _ = _options(ctx)
     try:
         folder = create_dossier(dossier_id, consultant, options)
+    except InvalidIdError as exc:
+        raise click.BadParameter(str(exc), param_hint="ID") from None
     except BilanError as exc:
         click.echo(f"Erreur : {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)

@@ -14,12 +14,74 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilan_gen.folding import fold
+
 
 class Severity(enum.Enum):
     """How bad a problem is: errors block publication, warnings do not."""
 
     ERREUR = "erreur"
     AVERTISSEMENT = "avertissement"
+
+
+CODES: dict[str, str] = {
+    # Files and folders
+    "dossiers-introuvable": "le dossier des dossiers (dossiers/) n'existe pas",
+    "dossier-yml-absent": "un dossier n'a pas de fichier dossier.yml",
+    "fichier-inattendu": "un fichier ou un dossier que bilan-gen n'utilise pas",
+    "fichier-illisible": "un fichier ne peut pas être lu",
+    "fichier-trop-gros": "un fichier dépasse 2 Mo",
+    "fichier-binaire": "un fichier contient un octet nul : ce n'est pas du texte",
+    "encodage-invalide": "un fichier n'est pas enregistré en UTF-8",
+    "fichier-vide": "dossier.yml ne contient aucun champ",
+    "id-invalide": "le nom du dossier n'est pas un identifiant valide",
+    "id-duplique": "deux dossiers ont le même identifiant, à la casse près",
+    # Front matter and YAML
+    "front-matter-absent": "un fichier Markdown ne commence pas par « --- »",
+    "front-matter-non-ferme": "le front matter n'est pas fermé par une ligne « --- »",
+    "front-matter-vide": "le front matter ne contient aucun champ",
+    "yaml-invalide": "erreur de syntaxe YAML",
+    "cle-dupliquee": "une clé est écrite deux fois dans le même groupe",
+    # Fields
+    "champ-manquant": "un champ obligatoire est absent ou vide",
+    "champ-inconnu": "un champ que bilan-gen ne connaît pas (faute de frappe ?)",
+    "type-invalide": "la valeur d'un champ n'a pas le type attendu",
+    "valeur-invalide": "la valeur d'un champ n'est pas dans la liste des valeurs permises",
+    "date-invalide": "une date n'est pas au format AAAA-MM-JJ ou n'existe pas",
+    "email-invalide": "l'adresse e-mail du bénéficiaire est invalide",
+    "duree-invalide": "une durée n'est pas un nombre de quarts d'heure entre 0 et 8 h",
+    # Consistency of the dossier
+    "dossier-incoherent": "le champ « dossier » ne correspond pas au nom du dossier",
+    "phase-incoherente": "le champ « phase » ne correspond pas au nom du fichier",
+    "consultant-inconnu": "le consultant n'est pas dans la liste « consultants » de dossier.yml",
+    "synthese-prematuree": "la synthèse est finalisée avant les trois phases",
+    # Sections
+    "section-manquante": "une section obligatoire est absente",
+    "section-mauvais-niveau": "une section obligatoire n'est pas un titre de niveau ##",
+    "section-trop-courte": "une section obligatoire compte trop peu de mots",
+    "section-dupliquee": "une section apparaît deux fois",
+    # Durations and dates
+    "duree-depassee": "le bilan dépasse 24 heures (L6313-4)",
+    "periode-invalide": "la date de fin précède la date de début",
+    "consentement-tardif": "le consentement est daté après la première séance",
+    "seance-hors-periode": "une séance est hors de la période du bilan",
+    "phases-desordre": "une phase a lieu entièrement avant la précédente",
+    "phases-chevauchement": "une phase commence avant la fin de la précédente",
+    "remise-anticipee": "la synthèse est remise avant la dernière séance de conclusions",
+    "conclusions-non-individuel": "une séance de conclusions n'est pas un entretien individuel",
+    # Confidentiality and links
+    "nom-dans-id": "un identifiant ou un nom de fichier contient le nom du bénéficiaire",
+    "lien-hors-dossier": "un lien ou une image sort du dossier",
+    "lien-prive": "un lien pointe vers les notes privées (notes/)",
+    "lien-introuvable": "un lien pointe vers un fichier absent du dossier",
+    "image-externe": "une image est chargée depuis Internet",
+    "image-hors-annexes": "une image n'est pas rangée dans annexes/",
+}
+"""Every stable diagnostic code, with a one-line French description.
+
+The consultant guide (``content/guide/diagnostics.md``) documents each of them; a test
+checks that the core emits no other code and that the guide lists them all.
+"""
 
 
 @dataclass(frozen=True, order=True)
@@ -107,29 +169,41 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 def redact(diags: Iterable[Diagnostic], secrets: Iterable[str]) -> list[Diagnostic]:
     """Mask identity strings in messages: build logs may be public (never echo a name).
 
-    This is a second line of defence: messages are written not to include identity values.
+    Matching ignores case and accents (« Zephyrine » is masked for « Zéphyrine »). This is a
+    second line of defence: messages are written not to include identity values.
     """
-    needles = sorted({s for s in secrets if len(s) >= 2}, key=len, reverse=True)
+    needles = {fold(s) for s in secrets}
+    ordered = sorted((n for n in needles if len(n) >= 2), key=len, reverse=True)
     out: list[Diagnostic] = []
     for d in diags:
-        message = d.message
-        for needle in needles:
-            if needle.casefold() in message.casefold():
-                message = _replace_casefold(message, needle, "…")
+        message = _mask(d.message, ordered, "…")
         out.append(
             d if message == d.message else Diagnostic(d.path, d.line, d.severity, d.code, message)
         )
     return out
 
 
-def _replace_casefold(text: str, needle: str, replacement: str) -> str:
-    lowered, target = text.casefold(), needle.casefold()
-    if len(lowered) != len(text):  # casefold changed lengths (ß…): fall back to exact match
-        return text.replace(needle, replacement)
-    pieces, start = [], 0
-    while (index := lowered.find(target, start)) >= 0:
-        pieces.append(text[start:index])
-        pieces.append(replacement)
-        start = index + len(target)
-    pieces.append(text[start:])
+def _mask(text: str, needles: list[str], replacement: str) -> str:
+    """Replace every folded occurrence of ``needles`` in ``text``, keeping the rest as is."""
+    folded: list[str] = []
+    origin: list[int] = []  # index in ``text`` of each folded character
+    for position, char in enumerate(text):
+        piece = fold(char)
+        folded.append(piece)
+        origin.extend([position] * len(piece))
+    haystack = "".join(folded)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        start = 0
+        while (found := haystack.find(needle, start)) >= 0:
+            start = found + len(needle)
+            spans.append((origin[found], origin[start - 1] + 1))
+    pieces, cursor = [], 0
+    for begin, end in sorted(spans):
+        if end <= cursor:
+            continue
+        if begin >= cursor:
+            pieces += [text[cursor:begin], replacement]
+        cursor = end
+    pieces.append(text[cursor:])
     return "".join(pieces)

@@ -11,7 +11,8 @@ The tree (subclasses live next to the code that raises them)::
     ├── crypto.SecretError        site secret missing, unreadable or too short
     ├── crypto.PayloadError       encrypted payload tampered with, truncated or wrong key
     ├── crypto.CodeError          access code malformed (also a ValueError)
-    └── ScaffoldError             ``bilan new`` refused: invalid id or existing folder
+    └── ScaffoldError             ``bilan new`` refused: existing folder, empty consultant
+        └── InvalidIdError        the id is not a valid dossier id (a usage error)
 """
 
 from __future__ import annotations
@@ -23,3 +24,7 @@ class BilanError(Exception):
 
 class ScaffoldError(BilanError):
     """A new dossier cannot be created (invalid id, folder already there)."""
+
+
+class InvalidIdError(ScaffoldError):
+    """The id given to ``bilan new`` is not a valid dossier id."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,15 +32,18 @@ class FieldContext:
 
 
 def show_value(value: Any) -> str:
-    """Show a received value briefly, in French quotes, never as a Python repr."""
+    """Show a received value briefly, in French quotes, never as a Python repr.
+
+    Values without text of their own are described, unquoted (« reçu une liste »).
+    """
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, dict):
+        return "un groupe de champs"
+    if isinstance(value, list):
+        return "une liste"
     if isinstance(value, bool):
         text = "true" if value else "false"
-    elif value is None:
-        text = "vide"
-    elif isinstance(value, dict):
-        text = "un groupe de champs"
-    elif isinstance(value, list):
-        text = "une liste"
     else:
         text = str(value).replace("\n", " ")
     return f"« {text[:40]}{'…' if len(text) > 40 else ''} »"
@@ -167,7 +171,8 @@ def _scalar_problem(value: Any, f: Field) -> tuple[str, str] | None:
 
 
 def _hours_problem(value: Any, f: Field) -> tuple[str, str] | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # YAML reads ".inf" and ".nan" as numbers: not a duration.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return "type-invalide", "nombre d'heures attendu (ex. 1.5 pour 1 h 30)"
     if value <= 0:
         return "duree-invalide", "la durée doit être supérieure à 0"

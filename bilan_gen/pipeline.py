@@ -17,6 +17,7 @@ from pathlib import Path
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
+from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.publishing import (
     PAYLOAD_PLACEHOLDER,
     Access,
@@ -72,25 +73,56 @@ def check_for_build(options: Options) -> CheckedProject:
     return CheckedProject(tuple(checked), tuple(diags))
 
 
-def write_dossiers(
+@dataclass(frozen=True)
+class _PublishContext:
+    site_dir: Path
+    shell_html: str
+    project: CheckedProject
+    options: Options
+    secret: bytes
+    renderer: Renderer
+    baseline: set[str]
+
+
+def _publish_one(index: int) -> tuple[Access, Needles]:
+    """Render, encrypt and write one dossier; collect what must never appear in clear."""
+    ctx: _PublishContext = worker_context()
+    dossier = ctx.project.dossiers[index].dossier
+    access = access_for(dossier, ctx.secret)
+    rendered = ctx.renderer.render_dossier(dossier, ctx.options)
+    write_dossier_page(
+        ctx.site_dir, access, fill_shell(ctx.shell_html, encrypt_dossier(rendered, access))
+    )
+    needles = Needles()
+    add_dossier(needles, dossier, ctx.baseline)
+    return access, needles
+
+
+def publish_dossiers(
     site_dir: Path,
     shell_html: str,
     project: CheckedProject,
     options: Options,
     secret: bytes,
     renderer: Renderer,
-) -> list[Access]:
-    """Render, encrypt and write one page per dossier; return the accesses (never logged)."""
-    accesses: list[Access] = []
-    for item in project.dossiers:
-        access = access_for(item.dossier, secret)
-        rendered = renderer.render_dossier(item.dossier, options)
-        page = fill_shell(shell_html, encrypt_dossier(rendered, access))
-        write_dossier_page(site_dir, access, page)
-        accesses.append(access)
+    public_texts: Iterable[str],
+) -> tuple[list[Access], Needles]:
+    """Write one encrypted page per dossier, on every core.
+
+    Returns the accesses (never logged) and the needles for :func:`verify_site`; phrases that
+    the site's own public pages (``public_texts``) also say are not distinctive.
+    """
+    context = _PublishContext(
+        site_dir, shell_html, project, options, secret, renderer, baseline_of(public_texts)
+    )
+    results = parallel_map(_publish_one, range(len(project.dossiers)), context)
+    accesses = [access for access, _ in results]
     if not unique_slugs(accesses):
         raise BilanError("deux dossiers ont la même adresse : augmentez acces.rotation de l'un")
-    return accesses
+    needles = Needles()
+    for _, found in results:
+        needles.merge(found)
+    return accesses, needles
 
 
 def empty_shell(shell_html: str) -> str:
@@ -108,17 +140,8 @@ def trusted_hashes(dirs: Iterable[Path]) -> frozenset[str]:
     return frozenset(digests)
 
 
-def verify_site(
-    site_dir: Path,
-    project: CheckedProject,
-    public_texts: Iterable[str],
-    trusted: frozenset[str] = frozenset(),
-) -> None:
+def verify_site(site_dir: Path, needles: Needles, trusted: frozenset[str] = frozenset()) -> None:
     """Scan the built site for every dossier's sensitive strings; raise when any is found."""
-    baseline = baseline_of(public_texts)
-    needles = Needles()
-    for item in project.dossiers:
-        add_dossier(needles, item.dossier, baseline)
     leaks = scan_site(site_dir, needles, trusted)
     if leaks:
         raise LeakFound(leaks, site_dir)

@@ -7,11 +7,14 @@ the consultant what remains to write. It never overwrites anything.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
+import yaml
+
 from bilan_gen.config import Options
-from bilan_gen.errors import ScaffoldError
+from bilan_gen.errors import InvalidIdError, ScaffoldError
 from bilan_gen.loading import ID_RE
 from bilan_gen.model import DOSSIER_FILE, MAIN_PHASES, Phase
 from bilan_gen.schema import MODES_FINANCEMENT, PREUVES, TYPES_SEANCE
@@ -68,12 +71,26 @@ _GUIDANCE = {
 }
 
 
+def yaml_text(value: str) -> str:
+    """``value`` as a YAML scalar: bare when it reads back unchanged, else double-quoted.
+
+    ``123``, ``yes`` or ``Mercier: Claire`` would read back as a number, a boolean or a
+    mapping; a JSON string is a valid double-quoted YAML scalar.
+    """
+    try:
+        plain = "\n" not in value and yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
 def render_document(phase: Phase, dossier_id: str, consultant: str, options: Options) -> str:
     """The text of a new draft document of ``phase``."""
     today = dt.date.today().isoformat()
+    consultant = yaml_text(consultant)
     head = [
         "---",
-        f"dossier: {dossier_id}",
+        f"dossier: {yaml_text(dossier_id)}",
         f"phase: {phase.value}",
         f"consultant: {consultant}",
         "statut: brouillon   # brouillon | finalise : seuls les fichiers finalisés sont publiés",
@@ -101,7 +118,7 @@ def scaffold_files(dossier_id: str, consultant: str, options: Options) -> dict[s
         DOSSIER_FILE: _DOSSIER_YML.format(
             id=dossier_id,
             placeholder=PLACEHOLDER,
-            consultant=consultant,
+            consultant=yaml_text(consultant),
             today=today,
             preuves=" | ".join(PREUVES),
             modes=" | ".join(MODES_FINANCEMENT),
@@ -113,12 +130,14 @@ def scaffold_files(dossier_id: str, consultant: str, options: Options) -> dict[s
 
 
 def create_dossier(dossier_id: str, consultant: str, options: Options) -> Path:
-    """Write a new dossier folder; refuse an invalid id or an existing folder."""
+    """Write a new dossier folder; refuse an invalid id, an empty consultant, an existing folder."""
     if not ID_RE.match(dossier_id):
-        raise ScaffoldError(
+        raise InvalidIdError(
             f"identifiant invalide « {dossier_id} » : 3 à 41 caractères, minuscules, chiffres "
             "et tirets, sans le nom du bénéficiaire (ex. 2026-014)"
         )
+    if not consultant.strip():
+        raise ScaffoldError("nom du consultant vide : indiquez-le avec --consultant")
     folder = options.dossiers_dir / dossier_id
     taken = [p.name for p in options.dossiers_dir.glob("*") if p.name.casefold() == dossier_id]
     if folder.exists() or taken:

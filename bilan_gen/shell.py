@@ -11,6 +11,9 @@ import hashlib
 import re
 from importlib import resources
 
+from bilan_gen.config import Options
+from bilan_gen.model import PHASE_LABELS
+
 ACCESS_FORM_MARKER = "<!-- bilan:acces -->"
 """Written in a page of ``content/``, it becomes the access form."""
 ASSET_NAMES = ("bilan-crypto.js", "bilan-site.js", "bilan-site.css")
@@ -19,6 +22,7 @@ _SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.S | re.I)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 _SRC = re.compile(r"\bsrc\s*=", re.I)
 _HEAD = re.compile(r"<head[^>]*>", re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 _JS_TYPES = ("", "text/javascript", "module", "application/javascript")
 
 
@@ -77,9 +81,24 @@ def security_policy(html: str) -> str:
 
 
 def add_security_policy(html: str) -> str:
-    """Insert the CSP meta tag first in ``<head>`` (a second line of defence)."""
+    """Insert the CSP meta tag in ``<head>``, right after the charset, before any script.
+
+    A second line of defence: even a bug that let a third-party URL into a page could not
+    make the browser load it.
+    """
     head = _HEAD.search(html)
     if head is None or 'http-equiv="Content-Security-Policy"' in html:
         return html
+    charset = _CHARSET.search(html, head.end())
+    at = charset.end() if charset else head.end()
     meta = f'<meta http-equiv="Content-Security-Policy" content="{security_policy(html)}">'
-    return html[: head.end()] + meta + html[head.end() :]
+    return html[:at] + meta + html[at:]
+
+
+def generic_vocabulary(options: Options) -> list[str]:
+    """Standard titles that every dossier uses: section titles and aliases, phase labels."""
+    titles = [label for label in PHASE_LABELS.values()]
+    for specs in options.sections.values():
+        for spec in specs:
+            titles += [spec.title, *spec.aliases]
+    return titles

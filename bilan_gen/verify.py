@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bilan_gen.folding import fold
-from bilan_gen.loading import decode_text
+from bilan_gen.loading import decode_text, parse_front_matter
 from bilan_gen.model import DOSSIER_FILE, Dossier
 
 WINDOW = 8
@@ -64,6 +64,16 @@ class Needles:
     prefixes: dict[str, str] = field(default_factory=dict)
     """Base64 of an annex's first bytes → dossier id (catches data: URIs)."""
 
+    def merge(self, other: Needles) -> None:
+        """Add every needle of ``other`` (first owner wins)."""
+        for n, phrases in other.phrases.items():
+            mine = self.phrases.setdefault(n, {})
+            for phrase, owner in phrases.items():
+                mine.setdefault(phrase, owner)
+        for table, theirs in ((self.blobs, other.blobs), (self.prefixes, other.prefixes)):
+            for key, owner_id in theirs.items():
+                table.setdefault(key, owner_id)
+
     def add(
         self,
         tokens: list[str],
@@ -96,10 +106,15 @@ def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[tuple[int, str]]
 
 
 def baseline_of(texts: Iterable[str]) -> set[str]:
-    """Every n-gram (n ≤ WINDOW) of the site's public sources: never distinctive."""
+    """Every n-gram (n < WINDOW) of the site's public sources: never distinctive.
+
+    Full windows of WINDOW words are left out on purpose: a run of dossier prose that long
+    is distinctive even when a page of ``content/`` repeats it (text pasted from a dossier
+    must fail the build, not whitelist itself). Short phrases such as headings stay excused.
+    """
     grams: set[str] = set()
     for text in texts:
-        grams.update(g for _, g in ngrams(tokens_of(text), range(1, WINDOW + 1)))
+        grams.update(g for _, g in ngrams(tokens_of(text), range(1, WINDOW)))
     return grams
 
 
@@ -133,13 +148,22 @@ def _add_text(needles: Needles, raw: bytes, path: Path, did: str, baseline: set[
     text, _ = decode_text(path, raw)
     if text is None:
         return
-    what = "le texte"
+    # The front matter is administration (dates, session types), not prose: the body is
+    # what must never appear in clear. Identity lives in dossier.yml, handled above.
+    text = parse_front_matter(path, text)[0].body
+    prose: list[str] = []
     for line in text.split("\n"):
         if line.lstrip().startswith("#"):
-            needles.add(tokens_of(line)[:WINDOW], did, "un titre", baseline)
-    words = tokens_of(text)
+            heading = tokens_of(line)
+            if len(heading) >= 3:
+                needles.add(heading[:WINDOW], did, "un titre", baseline)
+        else:
+            prose.append(line)
+    # Runs of words from the prose only: headings are often the standard section titles,
+    # which the site's own pages may quote.
+    words = tokens_of("\n".join(prose))
     for start in range(0, max(len(words) - WINDOW, 0) + 1, STRIDE):
-        needles.add(words[start : start + WINDOW], did, what, baseline)
+        needles.add(words[start : start + WINDOW], did, "le texte", baseline)
 
 
 def _strip_payload(text: str) -> tuple[str, bool]:

@@ -35,6 +35,8 @@ _TRANSLATIONS = (
     ("could not find expected ':'", "« : » attendu après la clé"),
     ("did not find expected key", "indentation incohérente : clé attendue"),
     ("did not find expected '-' indicator", "indentation incohérente dans une liste"),
+    ("did not find expected ',' or ']'", "crochet non fermé : « , » ou « ] » attendu"),
+    ("did not find expected ',' or '}'", "accolade non fermée : « , » ou « } » attendu"),
     ("did not find expected node content", "valeur attendue (liste ou crochet non fermé ?)"),
     (
         "found unexpected end of stream",
@@ -47,6 +49,12 @@ _TRANSLATIONS = (
     ("found unknown escape character", "séquence d'échappement inconnue entre guillemets doubles"),
     ("expected alphabetic or numeric character", "caractère inattendu après « & » ou « * »"),
     ("control characters are not allowed", "caractère de contrôle interdit"),
+    ("special characters are not allowed", "caractère de contrôle interdit"),
+    ("but found another document", "un seul document YAML attendu : une ligne « --- » en trop"),
+    (
+        "did not find expected hexdecimal number",
+        "séquence d'échappement invalide entre guillemets doubles (écrivez \\\\ pour \\)",
+    ),
 )
 
 
@@ -92,19 +100,32 @@ def _problem_message(text: str, line: int, problem: str) -> str:
     return translate_problem(problem)
 
 
+def _reader_line(text: str, position: int) -> int:
+    """The line of a reader error: libyaml counts UTF-8 bytes, pure-Python PyYAML characters."""
+    if _Loader is yaml.SafeLoader:
+        return text[:position].count("\n") + 1
+    return text.encode("utf-8")[:position].count(b"\n") + 1
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document; raise :class:`YamlSyntaxError` with a French message."""
-    loader = _Loader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = _Loader(text)  # the pure-Python reader checks characters here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise YamlSyntaxError(line, _problem_message(text, line, str(exc.problem or exc))) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlSyntaxError(
+            _reader_line(text, exc.position), translate_problem(str(exc))
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, translate_problem(str(exc))) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDocument(data=None)
     if node is None:
         return doc

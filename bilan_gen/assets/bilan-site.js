@@ -224,6 +224,9 @@
   }
 
   function start() {
+    // mkdocs-material 9.7 gives its search dialog no accessible name (WCAG 4.1.2).
+    var search = document.querySelector('.md-search[role="dialog"]');
+    if (search && !search.hasAttribute('aria-label')) { search.setAttribute('aria-label', 'Rechercher'); }
     if (!C) { return; }
     document.querySelectorAll('[data-bilan-form]').forEach(function (form) {
       form.addEventListener('submit', onSubmit);

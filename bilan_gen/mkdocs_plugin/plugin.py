@@ -53,6 +53,9 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         self.staging = pipeline.staging_dir_for(self.site_dir)
         config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
         site_pages.register_assets(config)
+        # Material's footer links every page, dossier pages included, to its author's site:
+        # no third-party URL unless the author asks for it (`extra: generator: true`).
+        config.extra.setdefault("generator", False)
         return config
 
     def _load_secret(self, options: Options) -> bytes:
@@ -101,20 +104,17 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         if self.shell_html is None:
             raise PluginError("page d'accès aux dossiers non générée (thème incompatible ?)")
         try:
-            pipeline.write_dossiers(
+            _, needles = pipeline.publish_dossiers(
                 self.staging,
                 self.shell_html,
                 self.project,
                 self.options,
                 self.secret,
                 self.renderer,
+                site_pages.public_texts(self.shell_html, self.options),
             )
-            pipeline.verify_site(
-                self.staging,
-                self.project,
-                site_pages.public_texts(config, self.shell_html),
-                pipeline.trusted_hashes(Path(d) for d in config.theme.dirs),
-            )
+            trusted = pipeline.trusted_hashes(Path(d) for d in config.theme.dirs)
+            pipeline.verify_site(self.staging, needles, trusted)
         except BilanError as exc:
             raise PluginError(str(exc)) from None
         pipeline.publish_site(self.staging, self.site_dir)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
+from bilan_gen.config import Options
 from bilan_gen.publishing import SHELL_URI
-from bilan_gen.shell import ASSET_NAMES, asset_bytes, shell_markdown
+from bilan_gen.shell import ASSET_NAMES, asset_bytes, generic_vocabulary, shell_markdown
 
 SHELL_SRC_URI = "_bilan/acces.md"
 ASSET_DIR_URI = "assets/bilan"
@@ -35,9 +35,9 @@ def generated_files(config: MkDocsConfig) -> Iterator[File]:
         yield File.generated(config, f"{ASSET_DIR_URI}/{name}", content=asset_bytes(name))
 
 
-def public_texts(config: MkDocsConfig, shell_html: str) -> Iterator[str]:
-    """What the site publishes by design: ``content/`` sources and the generic shell."""
-    yield shell_html
-    for path in sorted(Path(config.docs_dir).rglob("*")):
-        if path.is_file() and path.suffix in (".md", ".html", ".txt"):
-            yield path.read_text(encoding="utf-8", errors="replace")
+def public_texts(shell_html: str, options: Options) -> list[str]:
+    """Text the site shows by design, never distinctive of a dossier.
+
+    ``content/`` is not in it: a dossier's words pasted there must be caught.
+    """
+    return [shell_html, *generic_vocabulary(options)]

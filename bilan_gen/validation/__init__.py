@@ -14,6 +14,7 @@ from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, error, redact, sort_diagnostics
 from bilan_gen.loading import discover, load_dossier
 from bilan_gen.model import Dossier
+from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.validation import rules
 from bilan_gen.validation.sections import check_sections
 
@@ -80,4 +81,9 @@ def check_project(
     all_folders, tree_diags = discover(options.dossiers_dir)
     tree_diags += check_duplicate_ids(all_folders)
     chosen = list(all_folders if folders is None else folders)
-    return [check_dossier(f, options) for f in chosen], sort_diagnostics(tree_diags)
+    return parallel_map(_check_task, chosen, options), sort_diagnostics(tree_diags)
+
+
+def _check_task(folder: Path) -> CheckedDossier:
+    options: Options = worker_context()
+    return check_dossier(folder, options)

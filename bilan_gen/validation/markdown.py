@@ -93,7 +93,7 @@ def parse_links(body: str, body_line: int) -> list[Link]:
     mask = _code_mask(lines)
     links: list[Link] = []
     for index, line in enumerate(lines):
-        if mask[index]:
+        if mask[index] or ("](" not in line and "<" not in line and "]:" not in line):
             continue
         line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         number = body_line + index

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from bilan_gen.config import Options
@@ -65,7 +65,8 @@ def check_finalised_synthese(dossier: Dossier) -> list[Diagnostic]:
             diags.append(error(synthese.path, statut_line, "synthese-prematuree", msg))
     why = "obligatoire quand la synthèse est finalisée"
     for key in ("date_fin", "suivi"):
-        if dossier.get(key) is None:
+        # An unreadable or empty dossier.yml already has its own diagnostic.
+        if dossier.lines and dossier.get(key) is None:
             msg = f"champ « {key} » absent : {why}"
             diags.append(error(dossier.yml_path, 1, "champ-manquant", msg))
     for key in ("remise_le", "mode_remise"):
@@ -123,7 +124,9 @@ def check_dates(dossier: Dossier) -> list[Diagnostic]:
             diags.append(error(yml, dossier.line("consentement.date"), "consentement-tardif", msg))
     for phase, s in dated:
         assert s.date is not None
-        if (debut and s.date < debut) or (fin and s.date > fin):
+        # The follow-up interview takes place after the end of the bilan, by design.
+        late = fin and s.date > fin and phase is not Phase.SUIVI
+        if (debut and s.date < debut) or late:
             msg = f"séance du {_fr_date(s.date)} hors de la période du bilan (date_debut..date_fin)"
             path = dossier.documents[phase].path
             diags.append(error(path, s.line, "seance-hors-periode", msg))
@@ -138,12 +141,14 @@ def _span(doc: Document) -> tuple[dt.date, dt.date] | None:
 def check_phase_order(dossier: Dossier) -> list[Diagnostic]:
     """Phases follow each other: reversed is an error, overlapping a warning."""
     order = [*MAIN_PHASES, Phase.SUIVI]
-    spans = [(p, dossier.documents[p]) for p in order if p in dossier.documents]
+    # Phases without dated sessions are left out, so their neighbours are compared.
+    spans = [
+        (p, doc, span)
+        for p in order
+        if (doc := dossier.documents.get(p)) is not None and (span := _span(doc)) is not None
+    ]
     diags: list[Diagnostic] = []
-    for (before, doc_a), (after, doc_b) in zip(spans, spans[1:], strict=False):
-        a, b = _span(doc_a), _span(doc_b)
-        if a is None or b is None:
-            continue
+    for (before, _, a), (after, doc_b, b) in zip(spans, spans[1:], strict=False):
         line = doc_b.lines.get("seances", 1)
         if b[1] < a[0]:
             msg = f"{after.label} entièrement avant la {before.label.lower()}"
@@ -215,8 +220,11 @@ def check_links(dossier: Dossier) -> list[Diagnostic]:
 
 
 def _link_problem(dossier: Dossier, target: str, image: bool) -> tuple[str, str] | None:
-    parts = urlsplit(target)
     shown = target if len(target) <= 60 else target[:57] + "…"
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[abc": no browser follows it
+        return None
     if parts.scheme or target.startswith("//"):
         if image and parts.scheme != "data":
             msg = f"image externe « {shown} » : copiez-la dans annexes/ (aucun appel à un tiers)"
@@ -224,15 +232,24 @@ def _link_problem(dossier: Dossier, target: str, image: bool) -> tuple[str, str]
         return None
     if not parts.path:
         return None  # "#ancre"
-    path = unquote(parts.path)
+    # Browsers read "\\" as "/" in a relative URL.
+    path = unquote(parts.path).replace("\\", "/")
     if path.startswith("/") or ".." in PurePosixPath(path).parts:
         msg = f"lien « {shown} » hors du dossier : seuls ses propres fichiers sont publiés"
         return "lien-hors-dossier", msg
     first = PurePosixPath(path).parts[0]
     if first in PRIVATE_DIRS:
         return "lien-prive", f"lien « {shown} » vers notes/ : ces notes ne sont jamais publiées"
-    if not (dossier.path / path).exists():
+    if not _exists(dossier.path / path):
         return "lien-introuvable", f"lien « {shown} » : fichier introuvable dans le dossier"
     if image and first != ANNEXES_DIR:
         return "image-hors-annexes", f"image « {shown} » : rangez les images dans annexes/"
     return None
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system refuses (too long, NUL) does not."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bilan_gen.config import SectionSpec
@@ -18,6 +19,7 @@ _NUMBERING = re.compile(
 SECTION_LEVEL = 2
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_title(title: str) -> str:
     """Fold a heading for matching: numbering, text after ":", case, accents, punctuation."""
     title = _NUMBERING.sub("", title)
@@ -25,9 +27,10 @@ def normalise_title(title: str) -> str:
     return fold_words(title)
 
 
-def spec_keys(spec: SectionSpec) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def spec_keys(spec: SectionSpec) -> frozenset[str]:
     """The normalised forms of a section's title and aliases."""
-    return {normalise_title(t) for t in (spec.title, *spec.aliases)}
+    return frozenset(normalise_title(t) for t in (spec.title, *spec.aliases))
 
 
 def match_sections(

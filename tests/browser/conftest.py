@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -63,15 +64,42 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def _new_context(browser: Browser, **options: Any) -> BrowserContext:
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A page in a fresh context (no cookies, storage or cache shared between tests)."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(15_000)
+    context = _new_context(browser)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Opens fresh contexts (a new tab session each) with Playwright's options; closes them."""
+    contexts: list[BrowserContext] = []
+
+    def factory(**options: Any) -> BrowserContext:
+        contexts.append(_new_context(browser, **options))
+        return contexts[-1]
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    """axe-core's ``axe.min.js``, installed by ``npm install`` at the repository root."""
+    if not AXE_PATH.is_file():
+        _unavailable(f"axe-core not found at {AXE_PATH} (run npm install)")
+    return AXE_PATH
 
 
 @pytest.fixture(scope="session")

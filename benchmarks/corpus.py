@@ -1,0 +1,116 @@
+"""A deterministic synthetic corpus of valid dossiers, for benchmarks.
+
+``write_corpus(target, n, seed)`` writes ``n`` complete dossiers (finalised phases and
+synthèse, 2–6 KB per file with tables and lists) that pass ``bilan check`` without error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from bilan_gen.config import DEFAULT_SECTIONS
+from bilan_gen.model import MAIN_PHASES, Phase
+
+FIRST = ("Camille", "Nadia", "Julien", "Sophie", "Karim", "Lucie", "Thomas", "Inès", "Hugo")
+LAST = ("Bernard", "Moreau", "Lefèvre", "Girard", "Fontaine", "Chevalier", "Rousseau", "Blanchard")
+WORDS = (
+    "compétences", "expérience", "projet", "métier", "formation", "entreprise", "équipe",
+    "gestion", "analyse", "client", "organisation", "autonomie", "relation", "pratique",
+    "accompagnement", "terrain", "objectif", "secteur", "évolution", "responsabilité", "outil",
+    "qualité", "conseil", "réseau", "enquête", "motivation", "valeur", "reconversion",
+    "encadrement", "service", "production", "logistique", "comptabilité", "commerce", "atelier",
+    "transmission", "coordination", "rigueur", "curiosité", "initiative", "adaptation",
+    "perspective",
+)  # fmt: skip
+CONSULTANT = "Claire Mercier"
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(9, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
+
+
+def _section_body(rng: random.Random) -> str:
+    parts = [_paragraph(rng)]
+    roll = rng.random()
+    if roll < 0.25:
+        rows = "\n".join(f"| {rng.choice(WORDS)} | {_sentence(rng)} |" for _ in range(3))
+        parts.append(f"| Élément | Appréciation |\n| --- | --- |\n{rows}")
+    elif roll < 0.5:
+        parts.append("\n".join(f"- {_sentence(rng)}" for _ in range(3)))
+    return "\n\n".join(parts)
+
+
+def _document(rng: random.Random, dossier_id: str, phase: Phase, seances: str) -> str:
+    head = [
+        "---",
+        f'dossier: "{dossier_id}"',
+        f"phase: {phase.value}",
+        f"consultant: {CONSULTANT}",
+        "statut: finalise",
+    ]
+    if phase is Phase.SYNTHESE:
+        head += [f"redigee_par: {CONSULTANT}", "remise_le: 2026-06-30", "mode_remise: espace_prive"]
+    else:
+        head.append(seances)
+    body = [f"# {phase.label}"]
+    for spec in DEFAULT_SECTIONS[phase]:
+        if spec.required:
+            body += [f"## {spec.title}", _section_body(rng)]
+    return "\n".join(head) + "\n---\n\n" + "\n\n".join(body) + "\n"
+
+
+def _seances(start: dt.date, count: int, kind: str) -> str:
+    lines = ["seances:"]
+    for index in range(count):
+        day = start + dt.timedelta(days=index)
+        lines += [
+            f"  - date: {day.isoformat()}",
+            "    duree_h: 2",
+            f"    type: {kind}",
+            "    modalite: presentiel",
+        ]
+    return "\n".join(lines)
+
+
+def write_dossier(target: Path, index: int, rng: random.Random) -> None:
+    """Write one valid, complete dossier."""
+    dossier_id = f"2026-{index:05d}"
+    folder = target / dossier_id
+    folder.mkdir(parents=True)
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    (folder / "dossier.yml").write_text(
+        "beneficiaire:\n"
+        f"  prenom: {first}\n  nom: {last}{index}\n  email: b{index}@example.org\n"
+        f"consultants:\n  - {CONSULTANT}\n"
+        "consentement:\n  date: 2026-04-01\n  preuve: contrat\n"
+        "financement:\n  mode: cpf\n"
+        "date_debut: 2026-04-02\ndate_fin: 2026-06-30\nduree_prevue_h: 20\n"
+        "suivi:\n  propose: true\n  date_prevue: 2026-12-15\n"
+        "acces:\n  rotation: 0\n",
+        encoding="utf-8",
+    )
+    starts = {
+        Phase.PRELIMINAIRE: (dt.date(2026, 4, 2), 1, "entretien_individuel"),
+        Phase.INVESTIGATION: (dt.date(2026, 4, 10), 4, "entretien_individuel"),
+        Phase.CONCLUSIONS: (dt.date(2026, 6, 1), 2, "entretien_individuel"),
+    }
+    for phase in (*MAIN_PHASES, Phase.SYNTHESE):
+        seances = _seances(*starts[phase]) if phase in starts else ""
+        text = _document(rng, dossier_id, phase, seances)
+        (folder / phase.filename).write_text(text, encoding="utf-8")
+
+
+def write_corpus(target: Path, count: int, seed: int = 2026) -> Path:
+    """Write ``count`` dossiers under ``target`` (created); same seed, same bytes."""
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        write_dossier(target, index, rng)
+    return target
