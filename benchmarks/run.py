@@ -87,6 +87,36 @@ def make_projects(root: Path, n: int) -> tuple[Path, Path]:
     return ours, plain
 
 
+def internal_build(project: Path, verify: bool) -> None:
+    """Build ``project`` in this process; without ``verify``, the checks become no-ops.
+
+    Only the benchmark does this, to measure what verification costs: the plugin has no
+    switch to turn it off.
+    """
+    os.environ.update(BILAN_SECRET=SECRET, NO_MKDOCS_2_WARNING="1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from bilan_gen import pipeline
+    from bilan_gen.verify import OutputIndex
+
+    if not verify:
+        pipeline.index_output = lambda *args, **kwargs: OutputIndex()  # type: ignore[assignment]
+        pipeline.dossier_leaks = lambda *args, **kwargs: []  # type: ignore[assignment]
+        pipeline.check_dossier_page = lambda *args, **kwargs: None  # type: ignore[assignment]
+    build(load_config(str(project / "mkdocs.yml"), quiet=True))
+
+
+def time_verification(project: Path, runs: int = 3) -> tuple[float, float]:
+    """Best-of-``runs`` build times with and without verification."""
+    times = {}
+    for verify in (True, False):
+        cmd = [sys.executable, __file__, "--internal-build", str(project)]
+        cmd += [] if verify else ["--no-verify"]
+        times[verify] = min(timed(cmd, project)[0] for _ in range(runs))
+    return times[True], times[False]
+
+
 def row(name: str, seconds: float, peak: float | None, target: str) -> str:
     mem = f"{peak:.0f} MB" if peak else "n/a"
     return f"| {name} | {seconds:.2f} s | {mem} | {target} |"
@@ -96,7 +126,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="number of dossiers")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain build")
+    parser.add_argument("--internal-build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-verify", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.internal_build:
+        internal_build(args.internal_build, verify=not args.no_verify)
+        return
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="bilan-bench-") as tmp:
         ours, plain = make_projects(Path(tmp), args.n)
@@ -111,6 +146,12 @@ def main() -> None:
             row("bilan check", check_s, check_m, "< 3 s at N = 1,000"),
             row("our build (bilan plugin)", build_s, build_m, "<= plain build, < 1 GB"),
         ]
+        with_s, without_s = time_verification(ours)
+        extra = with_s - without_s
+        lines.append(
+            f"| verification cost (best of 3 builds with and without) | {extra:.2f} s "
+            f"({100 * extra / without_s:.0f} % added) | | < 10 % |"
+        )
         if not args.skip_plain:
             plain_s, plain_m = timed([py, "-m", "mkdocs", "build", "-q"], plain)
             lines.append(row("plain mkdocs-material build", plain_s, plain_m, "reference"))

@@ -6,30 +6,19 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def _fold_table() -> dict[int, str | None]:
-    """Latin letters with diacritics and ligatures → their base letters; marks removed."""
-    table: dict[int, str | None] = {}
-    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00), *range(0xFB00, 0xFB07)]:
-        char = chr(cp)
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if base != char:
-            table[cp] = base
-    table.update({ord("œ"): "oe", ord("æ"): "ae", ord("ø"): "o", ord("đ"): "d", ord("ł"): "l"})
-    table.update(dict.fromkeys(range(0x300, 0x370)))  # combining marks left by decomposed text
-    return table
-
-
-_FOLD = _fold_table()
+_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
-    """Fold case, accents and ligatures (« Œuvre » → « oeuvre »)."""
+    """Fold case, accents and ligatures (« Œuvre » → « oeuvre »); other scripts are kept.
+
+    NFKD also turns compatibility characters (no-break spaces, ``ﬁ``) into plain ones.
+    """
     text = text.casefold()
-    return text if text.isascii() else text.translate(_FOLD)
+    if text.isascii():
+        return text
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return text.replace("œ", "oe").replace("æ", "ae")
 
 
 def fold_words(text: str) -> str:

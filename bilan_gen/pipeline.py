@@ -7,7 +7,6 @@ then calls :func:`write_dossiers`, :func:`verify_site` and :func:`publish_site`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -19,7 +18,9 @@ from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.publishing import (
+    DOSSIER_URI_PREFIX,
     PAYLOAD_PLACEHOLDER,
+    SHELL_URI,
     Access,
     access_for,
     encrypt_dossier,
@@ -29,7 +30,14 @@ from bilan_gen.publishing import (
 )
 from bilan_gen.rendering import Renderer
 from bilan_gen.validation import CheckedDossier, check_project
-from bilan_gen.verify import Leak, Needles, add_dossier, baseline_of, scan_site
+from bilan_gen.verify import (
+    Leak,
+    OutputIndex,
+    baseline_of,
+    check_dossier_page,
+    dossier_leaks,
+    index_output,
+)
 
 STAGING_SUFFIX = ".bilan-staging"
 OLD_SUFFIX = ".bilan-old"
@@ -77,25 +85,26 @@ def check_for_build(options: Options) -> CheckedProject:
 class _PublishContext:
     site_dir: Path
     shell_html: str
+    empty_shell: str
     project: CheckedProject
     options: Options
-    secret: bytes
     renderer: Renderer
+    accesses: list[Access]
+    index: OutputIndex
     baseline: set[str]
 
 
-def _publish_one(index: int) -> tuple[Access, Needles]:
-    """Render, encrypt and write one dossier; collect what must never appear in clear."""
+def _publish_one(position: int) -> list[Leak]:
+    """Render, encrypt, write and read back one dossier page; look its needles up."""
     ctx: _PublishContext = worker_context()
-    dossier = ctx.project.dossiers[index].dossier
-    access = access_for(dossier, ctx.secret)
+    dossier = ctx.project.dossiers[position].dossier
+    access = ctx.accesses[position]
     rendered = ctx.renderer.render_dossier(dossier, ctx.options)
-    write_dossier_page(
-        ctx.site_dir, access, fill_shell(ctx.shell_html, encrypt_dossier(rendered, access))
-    )
-    needles = Needles()
-    add_dossier(needles, dossier, ctx.baseline)
-    return access, needles
+    page = fill_shell(ctx.shell_html, encrypt_dossier(rendered, access))
+    written = write_dossier_page(ctx.site_dir, access, page)
+    leaks = dossier_leaks(dossier, ctx.index, ctx.baseline)
+    bad_page = check_dossier_page(written, ctx.empty_shell, dossier.id)
+    return leaks + ([bad_page] if bad_page else [])
 
 
 def publish_dossiers(
@@ -105,24 +114,41 @@ def publish_dossiers(
     options: Options,
     secret: bytes,
     renderer: Renderer,
-    public_texts: Iterable[str],
-) -> tuple[list[Access], Needles]:
-    """Write one encrypted page per dossier, on every core.
+    generic_texts: Iterable[str],
+    theme_dirs: Iterable[Path] = (),
+) -> list[Access]:
+    """Write one encrypted page per dossier, on every core, and verify the whole site.
 
-    Returns the accesses (never logged) and the needles for :func:`verify_site`; phrases that
-    the site's own public pages (``public_texts``) also say are not distinctive.
+    Everything else the site generator wrote is indexed first, then each dossier's sensitive
+    strings are looked up in it, and each dossier page is read back. Phrases of
+    ``generic_texts`` (the shell, the standard titles) are not distinctive.
+
+    Returns:
+        The accesses (never logged).
+
+    Raises:
+        LeakFound: A dossier's content appears in clear somewhere in ``site_dir``.
     """
-    context = _PublishContext(
-        site_dir, shell_html, project, options, secret, renderer, baseline_of(public_texts)
-    )
-    results = parallel_map(_publish_one, range(len(project.dossiers)), context)
-    accesses = [access for access, _ in results]
+    accesses = [access_for(item.dossier, secret) for item in project.dossiers]
     if not unique_slugs(accesses):
         raise BilanError("deux dossiers ont la même adresse : augmentez acces.rotation de l'un")
-    needles = Needles()
-    for _, found in results:
-        needles.merge(found)
-    return accesses, needles
+    prune_dossier_pages(site_dir, accesses)
+    context = _PublishContext(
+        site_dir=site_dir,
+        shell_html=shell_html,
+        empty_shell=empty_shell(shell_html),
+        project=project,
+        options=options,
+        renderer=renderer,
+        accesses=accesses,
+        index=index_output(site_dir, theme_dirs),
+        baseline=baseline_of(generic_texts),
+    )
+    found = parallel_map(_publish_one, range(len(accesses)), context)
+    leaks = [leak for group in found for leak in group]
+    if leaks:
+        raise LeakFound(leaks, site_dir)
+    return accesses
 
 
 def empty_shell(shell_html: str) -> str:
@@ -130,26 +156,36 @@ def empty_shell(shell_html: str) -> str:
     return shell_html.replace(PAYLOAD_PLACEHOLDER, "")
 
 
-def trusted_hashes(dirs: Iterable[Path]) -> frozenset[str]:
-    """SHA-256 of the theme's static files (scripts, styles, fonts): public by design."""
-    digests: set[str] = set()
-    for base in dirs:
-        for path in base.rglob("*"):
-            if path.is_file() and path.suffix in (".js", ".css", ".woff", ".woff2", ".svg", ".map"):
-                digests.add(hashlib.sha256(path.read_bytes()).hexdigest())
-    return frozenset(digests)
-
-
-def verify_site(site_dir: Path, needles: Needles, trusted: frozenset[str] = frozenset()) -> None:
-    """Scan the built site for every dossier's sensitive strings; raise when any is found."""
-    leaks = scan_site(site_dir, needles, trusted)
-    if leaks:
-        raise LeakFound(leaks, site_dir)
-
-
 def staging_dir_for(site_dir: Path) -> Path:
     """The sibling directory a build writes to before it is published."""
     return site_dir.with_name(site_dir.name + STAGING_SUFFIX)
+
+
+def prepare_staging(site_dir: Path, keep_previous: bool = False) -> Path:
+    """A fresh staging directory (a killed build's leftovers removed).
+
+    With ``keep_previous`` (``--dirty`` builds, which only rewrite changed pages) it starts
+    as a copy of the published site.
+    """
+    staging = staging_dir_for(site_dir)
+    discard_staging(staging)
+    if keep_previous and site_dir.is_dir():
+        shutil.copytree(site_dir, staging)
+    return staging
+
+
+def prune_dossier_pages(site_dir: Path, accesses: Iterable[Access]) -> None:
+    """Remove dossier pages that no access opens any more (revoked, removed dossiers)."""
+    keep = {a.slug for a in accesses} | {Path(SHELL_URI).parent.name}
+    root = site_dir / DOSSIER_URI_PREFIX
+    if root.is_dir():
+        for entry in root.iterdir():
+            if entry.name in keep:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
 
 
 def publish_site(staging: Path, site_dir: Path) -> None:

@@ -1,14 +1,20 @@
 """Fail-closed verification of a built site: no dossier text, name, email or id in clear.
 
 After every build, every file written under the site directory (``.gz`` decompressed) is
-scanned for every dossier's sensitive strings: identity values from ``dossier.yml``, the id,
-headings and runs of words from every published or draft file (notes included), and the
-bytes of its annexes. Text is compared after folding case, accents, HTML entities, percent-
-and JSON-escapes, so an escaped copy is found too. The encrypted payload element of a
-dossier page is checked to hold base64 only, then left out of the text scan.
+checked against every dossier's sensitive strings: identity values from ``dossier.yml``, the
+id, headings and runs of words from every published or draft file (notes included), and the
+bytes of its annexes. Text is compared as folded word n-grams, after decoding HTML entities,
+percent- and JSON-escapes, so an escaped copy is found too.
 
-Matching works on word n-grams, so its cost grows with the output, not with the number of
-needles; identical files (every dossier page shares one shell) are scanned once.
+The work is split so that it stays a small part of the build:
+
+- :func:`index_output` reads the site once, before the dossier pages are written, and
+  indexes the n-grams of its distinct texts (files copied verbatim from the theme are
+  skipped: they are public by design, and they cannot hold a dossier's words);
+- :func:`dossier_leaks` looks each dossier's needles up in that index, in the worker that
+  publishes the dossier;
+- :func:`check_dossier_page` reads each written dossier page back: once its payload (which
+  must be base64 only) is removed, it must be byte-identical to the generic shell.
 """
 
 from __future__ import annotations
@@ -28,15 +34,15 @@ from bilan_gen.loading import decode_text, parse_front_matter
 from bilan_gen.model import DOSSIER_FILE, Dossier
 
 WINDOW = 8
-"""Words per fragment of dossier text; any leaked run of 2 × WINDOW words is caught."""
+"""Words per fragment of dossier prose; any leaked run of WINDOW + STRIDE - 1 words is caught."""
 STRIDE = WINDOW // 2
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".json", ".js", ".css", ".txt", ".svg", ".map", ".md")
+PAYLOAD_OPEN = '<script type="application/octet-stream" id="bilan-payload">'
+PAYLOAD_CLOSE = "</script>"
 _TOKEN = re.compile(r"[^\W_]+")
-_PAYLOAD = re.compile(
-    r'(<script type="application/octet-stream" id="bilan-payload"[^>]*>)(.*?)(</script>)', re.S
-)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_IDENTITY = "l'identité du bénéficiaire"
 
 
 @dataclass(frozen=True)
@@ -54,142 +60,45 @@ class Leak:
 
 
 @dataclass
-class Needles:
-    """What must never appear in clear, for all dossiers of a site."""
+class OutputIndex:
+    """What the built site shows in clear, indexed for look-ups."""
 
-    phrases: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
-    """n → folded phrase → (dossier id, what)."""
-    blobs: dict[str, str] = field(default_factory=dict)
-    """SHA-256 of annex bytes → dossier id."""
-    prefixes: dict[str, str] = field(default_factory=dict)
-    """Base64 of an annex's first bytes → dossier id (catches data: URIs)."""
-
-    def merge(self, other: Needles) -> None:
-        """Add every needle of ``other`` (first owner wins)."""
-        for n, phrases in other.phrases.items():
-            mine = self.phrases.setdefault(n, {})
-            for phrase, owner in phrases.items():
-                mine.setdefault(phrase, owner)
-        for table, theirs in ((self.blobs, other.blobs), (self.prefixes, other.prefixes)):
-            for key, owner_id in theirs.items():
-                table.setdefault(key, owner_id)
-
-    def add(
-        self,
-        tokens: list[str],
-        dossier_id: str,
-        what: str,
-        baseline: set[str],
-        always: bool = False,
-    ) -> None:
-        """Add a phrase, unless the site's own public pages say it too (and not ``always``)."""
-        if not tokens or len(tokens) > WINDOW:
-            return
-        phrase = " ".join(tokens)
-        if phrase in baseline and not always:
-            return
-        self.phrases.setdefault(len(tokens), {}).setdefault(phrase, (dossier_id, what))
+    grams: dict[str, Path] = field(default_factory=dict)
+    """Folded word n-gram (n ≤ WINDOW) → first file holding it (file names included)."""
+    blobs: dict[str, Path] = field(default_factory=dict)
+    """SHA-256 of every file's bytes → that file."""
+    texts: list[tuple[Path, str]] = field(default_factory=list)
+    """Every distinct text, to look for base64 copies of annexes."""
 
 
 def tokens_of(text: str) -> list[str]:
     """Folded word tokens of ``text``, HTML entities and escapes decoded."""
-    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    text = unquote(html.unescape(text))
+    if "\\u" in text:
+        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:
+        text = unquote(text)
     return _TOKEN.findall(fold(text))
 
 
-def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[tuple[int, str]]:
+def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[str]:
     """Every n-gram of ``tokens`` for each n in ``sizes``."""
     for n in sizes:
         for i in range(len(tokens) - n + 1):
-            yield n, " ".join(tokens[i : i + n])
+            yield " ".join(tokens[i : i + n])
 
 
 def baseline_of(texts: Iterable[str]) -> set[str]:
-    """Every n-gram (n < WINDOW) of the site's public sources: never distinctive.
+    """Short phrases (n < WINDOW) of the site's generic texts: never distinctive.
 
-    Full windows of WINDOW words are left out on purpose: a run of dossier prose that long
-    is distinctive even when a page of ``content/`` repeats it (text pasted from a dossier
-    must fail the build, not whitelist itself). Short phrases such as headings stay excused.
+    Full windows are left out on purpose: a run of dossier prose that long is distinctive
+    wherever it appears.
     """
     grams: set[str] = set()
     for text in texts:
-        grams.update(g for _, g in ngrams(tokens_of(text), range(1, WINDOW)))
+        grams.update(ngrams(tokens_of(text), range(1, WINDOW)))
     return grams
-
-
-def add_dossier(needles: Needles, dossier: Dossier, baseline: set[str]) -> None:
-    """Collect the sensitive strings of one dossier (published or not)."""
-    ident = dossier.beneficiaire
-    did = dossier.id
-    who = "l'identité du bénéficiaire"
-    needles.add(tokens_of(did), did, "l'identifiant", baseline, always=True)
-    for value in ident.sensitive_strings():
-        # A lone first name may be a common word of the site's own pages; longer values
-        # (an e-mail, a compound name) are always distinctive.
-        tokens = tokens_of(value)
-        needles.add(tokens, did, who, baseline, always=len(tokens) > 1)
-    if ident.prenom and ident.nom:
-        for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
-            needles.add(tokens_of(full), did, who, baseline, always=True)
-    for path in sorted(dossier.path.rglob("*")):
-        if not path.is_file() or path.name == DOSSIER_FILE:
-            continue
-        raw = path.read_bytes()
-        if path.suffix.lower() in (".md", ".txt", ".markdown"):
-            _add_text(needles, raw, path, did, baseline)
-        else:
-            needles.blobs[hashlib.sha256(raw).hexdigest()] = did
-            if len(raw) >= 48:
-                needles.prefixes[base64.b64encode(raw[:48]).decode("ascii")] = did
-
-
-def _add_text(needles: Needles, raw: bytes, path: Path, did: str, baseline: set[str]) -> None:
-    text, _ = decode_text(path, raw)
-    if text is None:
-        return
-    # The front matter is administration (dates, session types), not prose: the body is
-    # what must never appear in clear. Identity lives in dossier.yml, handled above.
-    text = parse_front_matter(path, text)[0].body
-    prose: list[str] = []
-    for line in text.split("\n"):
-        if line.lstrip().startswith("#"):
-            heading = tokens_of(line)
-            if len(heading) >= 3:
-                needles.add(heading[:WINDOW], did, "un titre", baseline)
-        else:
-            prose.append(line)
-    # Runs of words from the prose only: headings are often the standard section titles,
-    # which the site's own pages may quote.
-    words = tokens_of("\n".join(prose))
-    for start in range(0, max(len(words) - WINDOW, 0) + 1, STRIDE):
-        needles.add(words[start : start + WINDOW], did, "le texte", baseline)
-
-
-def _strip_payload(text: str) -> tuple[str, bool]:
-    """Remove the encrypted payload element; False when it holds anything but base64."""
-    clean = True
-
-    def repl(match: re.Match[str]) -> str:
-        nonlocal clean
-        if not _BASE64.fullmatch(match.group(2)):
-            clean = False
-        return match.group(1) + match.group(3)
-
-    return _PAYLOAD.sub(repl, text), clean
-
-
-def scan_text(text: str, needles: Needles) -> tuple[str, str] | None:
-    """The first (dossier id, what) whose phrase appears in ``text``, or None."""
-    sizes = sorted(needles.phrases)
-    for n, gram in ngrams(tokens_of(text), sizes):
-        hit = needles.phrases[n].get(gram)
-        if hit:
-            return hit
-    for prefix, did in needles.prefixes.items():
-        if prefix in text:
-            return did, "une annexe"
-    return None
 
 
 def read_output(path: Path) -> bytes:
@@ -203,42 +112,121 @@ def read_output(path: Path) -> bytes:
     return raw
 
 
-def scan_site(
-    site_dir: Path, needles: Needles, trusted: frozenset[str] = frozenset()
-) -> list[Leak]:
-    """Scan every file under ``site_dir``; return the leaks (empty when the site is clean).
+def _is_theme_copy(rel: str, data: bytes, theme_dirs: Iterable[Path]) -> bool:
+    """Whether ``data`` is the theme's own file at the same path, copied verbatim."""
+    for base in theme_dirs:
+        source = base / rel
+        if source.is_file() and source.stat().st_size == len(data):
+            return source.read_bytes() == data
+    return False
 
-    ``trusted`` holds the SHA-256 of files copied verbatim from the theme (its scripts and
-    styles): their names are still scanned, their text is not.
-    """
-    leaks: list[Leak] = []
-    seen: dict[str, tuple[str, str] | None] = dict.fromkeys(trusted)
+
+def index_output(site_dir: Path, theme_dirs: Iterable[Path] = ()) -> OutputIndex:
+    """Index every file under ``site_dir``; ``theme_dirs`` hold the theme's own files."""
+    index = OutputIndex()
+    theme = list(theme_dirs)
+    seen: set[str] = set()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(site_dir).as_posix()
-        hit = scan_text(rel, needles)
-        if hit:
-            leaks.append(Leak(path, hit[0], f"{hit[1]} (dans le nom du fichier)"))
-            continue
+        _add_grams(index, path, rel)
         data = read_output(path)
-        raw_digest = hashlib.sha256(data).hexdigest()
-        if raw_digest in trusted:
+        index.blobs.setdefault(hashlib.sha256(data).hexdigest(), path)
+        name = rel[:-3] if rel.endswith(".gz") else rel
+        if not name.lower().endswith(TEXT_SUFFIXES) or _is_theme_copy(rel, data, theme):
             continue
-        blob_owner = needles.blobs.get(raw_digest)
-        if blob_owner:
-            leaks.append(Leak(path, blob_owner, "une annexe copiée en clair"))
-            continue
-        name = path.name[:-3] if path.suffix == ".gz" else path.name
-        if not name.lower().endswith(TEXT_SUFFIXES):
-            continue
-        text = data.decode("utf-8", errors="replace")
-        text, clean = _strip_payload(text)
-        if not clean:
-            leaks.append(Leak(path, "?", "un contenu non chiffré"))
-            continue
+        # Payloads are ciphertext: their base64 would only give random "words".
+        text = strip_payload(data.decode("utf-8", errors="replace"))[0]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if digest not in seen:
-            seen[digest] = scan_text(text, needles)
-        if seen[digest]:
-            did, what = seen[digest]  # type: ignore[misc]
-            leaks.append(Leak(path, did, what))
-    return leaks
+            seen.add(digest)
+            index.texts.append((path, text))
+            _add_grams(index, path, text)
+    return index
+
+
+def _add_grams(index: OutputIndex, path: Path, text: str) -> None:
+    for gram in ngrams(tokens_of(text), range(1, WINDOW + 1)):
+        index.grams.setdefault(gram, path)
+
+
+def dossier_needles(dossier: Dossier, baseline: set[str]) -> Iterator[tuple[str, str]]:
+    """(folded phrase, what) pairs that must never appear in clear for ``dossier``."""
+    ident = dossier.beneficiaire
+    yield " ".join(tokens_of(dossier.id)), "l'identifiant"
+    for value in ident.sensitive_strings():
+        phrase = " ".join(tokens_of(value))
+        # A lone first name may be a word of the site's own pages (the shell); longer values
+        # (an e-mail, a compound name) are always distinctive.
+        if " " in phrase or phrase not in baseline:
+            yield phrase, _IDENTITY
+    if ident.prenom and ident.nom:
+        for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
+            yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY
+    for path in sorted(dossier.path.rglob("*")):
+        if path.is_file() and path.name != DOSSIER_FILE and _is_prose(path):
+            yield from _text_needles(path, baseline)
+
+
+def _is_prose(path: Path) -> bool:
+    return path.suffix.lower() in (".md", ".txt", ".markdown")
+
+
+def _text_needles(path: Path, baseline: set[str]) -> Iterator[tuple[str, str]]:
+    text, _ = decode_text(path, path.read_bytes())
+    if text is None:
+        return
+    # The front matter is administration (dates, session types), not prose; identity lives
+    # in dossier.yml. Headings are often the standard section titles, which the site's own
+    # pages quote: only long ones are needles, and only when not generic.
+    body = parse_front_matter(path, text)[0].body
+    prose: list[str] = []
+    for line in body.split("\n"):
+        if not line.lstrip().startswith("#"):
+            prose.append(line)
+            continue
+        heading = " ".join(tokens_of(line)[:WINDOW])
+        if heading.count(" ") >= 2 and heading not in baseline:
+            yield heading, "un titre"
+    words = tokens_of("\n".join(prose))
+    for start in range(0, max(len(words) - WINDOW, 0) + 1, STRIDE):
+        yield " ".join(words[start : start + WINDOW]), "le texte"
+
+
+def dossier_leaks(dossier: Dossier, index: OutputIndex, baseline: set[str]) -> list[Leak]:
+    """Every place where ``dossier``'s sensitive strings appear in the indexed output."""
+    leaks: dict[Path, Leak] = {}
+    for phrase, what in dossier_needles(dossier, baseline):
+        found = index.grams.get(phrase) if phrase else None
+        if found is not None and found not in leaks:
+            leaks[found] = Leak(found, dossier.id, what)
+    for path in sorted(dossier.path.rglob("*")):
+        if path.is_file() and path.name != DOSSIER_FILE and not _is_prose(path):
+            raw = path.read_bytes()
+            copy = index.blobs.get(hashlib.sha256(raw).hexdigest())
+            if copy is not None:
+                leaks.setdefault(copy, Leak(copy, dossier.id, "une annexe copiée en clair"))
+            prefix = base64.b64encode(raw[:48]).decode("ascii") if len(raw) >= 48 else ""
+            for output, text in index.texts if prefix else ():
+                if prefix in text:
+                    leaks.setdefault(output, Leak(output, dossier.id, "une annexe"))
+    return list(leaks.values())
+
+
+def strip_payload(page: str) -> tuple[str, bool]:
+    """The page without its payload's content; False when that content is not base64 only."""
+    start = page.find(PAYLOAD_OPEN)
+    if start < 0:
+        return page, True
+    begin = start + len(PAYLOAD_OPEN)
+    end = page.find(PAYLOAD_CLOSE, begin)
+    if end < 0 or page.find(PAYLOAD_OPEN, end) >= 0:
+        return page, False
+    return page[:begin] + page[end:], bool(_BASE64.fullmatch(page[begin:end]))
+
+
+def check_dossier_page(path: Path, empty_shell: str, dossier_id: str) -> Leak | None:
+    """Read a written dossier page back: the generic shell plus base64, nothing else."""
+    stripped, clean = strip_payload(read_output(path).decode("utf-8", errors="replace"))
+    if clean and stripped == empty_shell:
+        return None
+    return Leak(path, dossier_id, "une page de dossier qui n'est pas la page générique")

@@ -29,7 +29,11 @@ class BilanPlugin(BasePlugin[BilanConfig]):
     """Validate, encrypt and verify dossiers while MkDocs builds the site."""
 
     def __init__(self) -> None:
+        self.dirty = False
         self._reset()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
 
     def _reset(self) -> None:
         # Plugins live across rebuilds under `mkdocs serve`: every build starts afresh.
@@ -50,7 +54,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         self.secret = self._load_secret(options)
         self.renderer = Renderer(config.markdown_extensions, config.mdx_configs)
         self.site_dir = Path(config.site_dir)
-        self.staging = pipeline.staging_dir_for(self.site_dir)
+        self.staging = pipeline.prepare_staging(self.site_dir, keep_previous=self.dirty)
         config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
         site_pages.register_assets(config)
         # Material's footer links every page, dossier pages included, to its author's site:
@@ -104,17 +108,16 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         if self.shell_html is None:
             raise PluginError("page d'accès aux dossiers non générée (thème incompatible ?)")
         try:
-            _, needles = pipeline.publish_dossiers(
+            pipeline.publish_dossiers(
                 self.staging,
                 self.shell_html,
                 self.project,
                 self.options,
                 self.secret,
                 self.renderer,
-                site_pages.public_texts(self.shell_html, self.options),
+                site_pages.generic_texts(self.shell_html, self.options),
+                [Path(d) for d in config.theme.dirs],
             )
-            trusted = pipeline.trusted_hashes(Path(d) for d in config.theme.dirs)
-            pipeline.verify_site(self.staging, needles, trusted)
         except BilanError as exc:
             raise PluginError(str(exc)) from None
         pipeline.publish_site(self.staging, self.site_dir)

@@ -35,7 +35,7 @@ def generated_files(config: MkDocsConfig) -> Iterator[File]:
         yield File.generated(config, f"{ASSET_DIR_URI}/{name}", content=asset_bytes(name))
 
 
-def public_texts(shell_html: str, options: Options) -> list[str]:
+def generic_texts(shell_html: str, options: Options) -> list[str]:
     """Text the site shows by design, never distinctive of a dossier.
 
     ``content/`` is not in it: a dossier's words pasted there must be caught.

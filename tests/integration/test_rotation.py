@@ -28,3 +28,20 @@ def test_rotation_moves_only_its_dossier(
         assert after[did].slug == sample_accesses[did].slug, did
         assert dossier_page(result.site_dir, after[did]).is_file(), did
     assert dossier_slugs(result.site_dir) == {a.slug for a in after.values()}
+
+
+def test_a_dirty_build_keeps_the_site_whole_and_drops_revoked_pages(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    # `--dirty` rewrites only changed pages: the staging copy must start from the published
+    # site, and a revoked code's page must not survive there.
+    bump_rotation(built_copy, "2026-014")
+    result = build(built_copy, "--dirty")
+    assert result.returncode == 0, result.output
+
+    after = accesses(built_copy)
+    assert not (result.site_dir / "d" / sample_accesses["2026-014"].slug).exists()
+    assert dossier_slugs(result.site_dir) == {a.slug for a in after.values()}
+    assert (result.site_dir / "index.html").is_file()
+    assert (result.site_dir / "guide" / "format" / "index.html").is_file()
+    assert not list(built_copy.glob("site.*"))
