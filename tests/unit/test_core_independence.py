@@ -8,7 +8,7 @@ import sys
 
 import bilan_gen
 
-ADAPTERS = ("bilan_gen.cli", "bilan_gen.click_fr", "bilan_gen.mkdocs_plugin")
+ADAPTERS = ("bilan_gen.cli", "bilan_gen.mkdocs_plugin")
 FRAMEWORKS = ("mkdocs", "material", "click")
 
 

@@ -11,8 +11,8 @@ import importlib
 
 _CATALOGUE = {
     "Usage:": "Utilisation :",
-    "Options": "Options",
-    "Commands": "Commandes",
+    "Options": "Options ",  # click appends ":" to headings; French wants a space before
+    "Commands": "Commandes ",
     "Show this message and exit.": "Affiche cette aide et quitte.",
     "Show the version and exit.": "Affiche la version et quitte.",
     "Error: {message}": "Erreur : {message}",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from bilan_gen.cli import CONTEXT
 from bilan_gen.config import load_options
 from bilan_gen.crypto import load_or_create_secret
 from bilan_gen.errors import BilanError
@@ -16,7 +17,7 @@ from bilan_gen.loading import discover, load_dossier
 from bilan_gen.publishing import Access, access_for
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=CONTEXT)
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option(
     "--format",

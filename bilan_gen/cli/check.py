@@ -1,60 +1,16 @@
-"""The ``bilan`` command: a thin click adapter over the core. Messages are French."""
+"""``bilan check``: every diagnostic of the dossiers, compiler style."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from bilan_gen import click_fr
-from bilan_gen.config import CONFIG_FILE, Options, load_options
-from bilan_gen.diagnostics import (
-    Diagnostic,
-    display_path,
-    format_diagnostic,
-    format_json,
-    format_summary,
-    sort_diagnostics,
-)
-from bilan_gen.errors import BilanError, InvalidIdError
+from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, load_context_options
+from bilan_gen.config import Options
+from bilan_gen.diagnostics import format_diagnostic, format_json, format_summary, sort_diagnostics
 from bilan_gen.model import DOSSIER_FILE
-from bilan_gen.scaffold import create_dossier
 from bilan_gen.validation import check_dossier, check_project
-
-click_fr.install()
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _options(ctx: click.Context) -> tuple[Options, list[Diagnostic]]:
-    config_path: Path = ctx.obj["config"]
-    return load_options(config_path)
-
-
-@click.group(context_settings=CONTEXT)
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_FILE,
-    show_default=True,
-    help="Le mkdocs.yml du projet (section « bilan » des plugins).",
-)
-@click.version_option(package_name="bilan-gen", message="bilan-gen %(version)s")
-@click.pass_context
-def main(ctx: click.Context, config_file: Path) -> None:
-    """Écrire, vérifier, publier et imprimer des bilans de compétences.
-
-    \b
-    Exemples :
-      bilan check                  vérifie tous les dossiers
-      bilan check dossiers/2026-014
-      bilan new 2026-042 --consultant "Claire Mercier"
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["config"] = config_file
 
 
 def _dossier_folder(path: Path, options: Options) -> Path | None:
@@ -95,7 +51,7 @@ def _selection(
     return folders, files
 
 
-@main.command(context_settings=CONTEXT)
+@click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option("--strict", is_flag=True, help="Échoue aussi sur les avertissements.")
 @click.option(
@@ -118,7 +74,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, output_form
       bilan check
       bilan check dossiers/2026-014/synthese.md --format json
     """
-    options, diags = _options(ctx)
+    options, diags = load_context_options(ctx)
     folders, files = _selection(paths, options)
     if folders is None:
         checked, tree = check_project(options)
@@ -138,43 +94,3 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, output_form
         click.echo(format_summary(diags, len(checked)))
     failed = any(d.is_error for d in diags) or (strict and bool(diags))
     ctx.exit(EXIT_PROBLEMS if failed else EXIT_OK)
-
-
-@main.command(context_settings=CONTEXT)
-@click.argument("dossier_id", metavar="ID")
-@click.option(
-    "--consultant",
-    default="À compléter",
-    help="Le consultant qui conduit le bilan.",
-)
-@click.pass_context
-def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
-    """Crée un dossier complet en brouillon, sans jamais rien écraser.
-
-    \b
-    Exemple :
-      bilan new 2026-042 --consultant "Claire Mercier"
-    """
-    options, _ = _options(ctx)
-    try:
-        folder = create_dossier(dossier_id, consultant, options)
-    except InvalidIdError as exc:
-        raise click.BadParameter(str(exc), param_hint="ID") from None
-    except BilanError as exc:
-        click.echo(f"Erreur : {exc}", err=True)
-        ctx.exit(EXIT_PROBLEMS)
-    click.echo(f"Dossier créé : {display_path(folder)}")
-    click.echo("Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque.")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
-def _register_commands() -> None:
-    from bilan_gen.cli_access import access
-
-    main.add_command(access)
-
-
-_register_commands()

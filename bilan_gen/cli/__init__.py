@@ -1,0 +1,60 @@
+"""The ``bilan`` command: a thin click adapter over the core. Messages are French.
+
+Each command lives in its own module of this package and is registered on :data:`main`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bilan_gen.cli import click_fr
+from bilan_gen.config import CONFIG_FILE, Options, load_options
+from bilan_gen.diagnostics import Diagnostic
+
+click_fr.install()
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def load_context_options(ctx: click.Context) -> tuple[Options, list[Diagnostic]]:
+    config_path: Path = ctx.obj["config"]
+    return load_options(config_path)
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=CONFIG_FILE,
+    show_default=True,
+    help="Le mkdocs.yml du projet (section « bilan » des plugins).",
+)
+@click.version_option(package_name="bilan-gen", message="bilan-gen %(version)s")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path) -> None:
+    """Écrire, vérifier, publier et imprimer des bilans de compétences.
+
+    \b
+    Exemples :
+      bilan check                  vérifie tous les dossiers
+      bilan check dossiers/2026-014
+      bilan new 2026-042 --consultant "Claire Mercier"
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_file
+
+
+def _register_commands() -> None:
+    from bilan_gen.cli.access import access
+    from bilan_gen.cli.check import check
+    from bilan_gen.cli.new import new
+
+    for command in (check, new, access):
+        main.add_command(command)
+
+
+_register_commands()
