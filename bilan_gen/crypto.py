@@ -299,14 +299,20 @@ def load_or_create_secret(
         raise SecretError(f"secret du site illisible : {relative_path} ({reason})") from error
 
 
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` readable by its owner only, with a ``.gitignore`` that ignores it all.
+
+    Like .pytest_cache: even if the project's .gitignore forgets it, git skips it.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ignore_path = path / ".gitignore"
+    if not ignore_path.exists():
+        ignore_path.write_text("# Created by bilan-gen: secrets and caches, never commit.\n*\n")
+
+
 def _write_new_secret(secret_path: Path, secret: bytes) -> bool:
     """Writes a new secret file, mode 0600; returns False when another process won the race."""
-    secret_dir = secret_path.parent
-    secret_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    ignore_path = secret_dir / ".gitignore"
-    if not ignore_path.exists():
-        # Like .pytest_cache: even if the project's .gitignore forgets it, git skips it.
-        ignore_path.write_text("# Created by bilan-gen: never commit the site secret.\n*\n")
+    make_private_dir(secret_path.parent)
     try:
         # O_EXCL: never overwrite a secret, which would silently change every access code.
         fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

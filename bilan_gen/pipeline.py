@@ -1,8 +1,9 @@
 """The build pipeline, independent of any site generator.
 
 ``check → render → encrypt → write → verify → publish``: the MkDocs plugin (or any other
-adapter) renders the site's own pages and one generic shell page into a staging directory,
-then calls :func:`write_dossiers`, :func:`verify_site` and :func:`publish_site`.
+adapter) renders the site's own pages and one generic shell page into a staging directory
+(:func:`prepare_staging`), then calls :func:`build_dossiers` and, when it succeeds,
+:func:`publish_site`; on failure, :func:`discard_staging` leaves the published site as it was.
 """
 
 from __future__ import annotations
@@ -13,29 +14,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilan_gen.cache import BuildCache, CacheEntry
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
+from bilan_gen.loading import discover
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
     PAYLOAD_PLACEHOLDER,
     SHELL_URI,
-    Access,
     access_for,
+    access_from,
     encrypt_dossier,
     fill_shell,
-    unique_slugs,
     write_dossier_page,
 )
 from bilan_gen.rendering import Renderer
-from bilan_gen.validation import CheckedDossier, check_project
+from bilan_gen.validation import check_dossier, check_duplicate_ids
 from bilan_gen.verify import (
     Leak,
     OutputIndex,
     baseline_of,
     check_dossier_page,
-    dossier_leaks,
+    find_leaks,
+    fingerprint,
     index_output,
 )
 
@@ -65,90 +68,142 @@ class LeakFound(BilanError):
 
 
 @dataclass(frozen=True)
-class CheckedProject:
-    """Every dossier of a project, checked; ``diagnostics`` lists all problems once."""
+class BuildContext:
+    """What every dossier task needs; forked workers inherit it."""
 
-    dossiers: tuple[CheckedDossier, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    options: Options
+    secret: bytes
+    renderer: Renderer
+    site_dir: Path
+    shell_html: str
+    index: OutputIndex
+    baseline: set[bytes]
+    cache: BuildCache | None = None
 
-
-def check_for_build(options: Options) -> CheckedProject:
-    """Check every dossier; raise :class:`ValidationFailed` when any has an error."""
-    checked, tree = check_project(options)
-    diags = sort_diagnostics([*tree, *(d for c in checked for d in c.diagnostics)])
-    if any(d.is_error for d in diags):
-        raise ValidationFailed(diags)
-    return CheckedProject(tuple(checked), tuple(diags))
+    @property
+    def empty_shell(self) -> str:
+        """The shell page without a payload."""
+        return empty_shell(self.shell_html)
 
 
 @dataclass(frozen=True)
-class _PublishContext:
-    site_dir: Path
-    shell_html: str
-    empty_shell: str
-    project: CheckedProject
-    options: Options
-    renderer: Renderer
-    accesses: list[Access]
-    index: OutputIndex
-    baseline: set[str]
+class DossierOutcome:
+    """What became of one dossier in a build (small: it crosses process boundaries)."""
+
+    dossier_id: str
+    diagnostics: tuple[Diagnostic, ...]
+    slug: str | None = None
+    cache_key: str | None = None
+    cached: bool = False
+    leaks: tuple[Leak, ...] = ()
 
 
-def _publish_one(position: int) -> list[Leak]:
-    """Render, encrypt, write and read back one dossier page; look its needles up."""
-    ctx: _PublishContext = worker_context()
-    dossier = ctx.project.dossiers[position].dossier
-    access = ctx.accesses[position]
-    rendered = ctx.renderer.render_dossier(dossier, ctx.options)
-    page = fill_shell(ctx.shell_html, encrypt_dossier(rendered, access))
-    written = write_dossier_page(ctx.site_dir, access, page)
-    leaks = dossier_leaks(dossier, ctx.index, ctx.baseline)
-    bad_page = check_dossier_page(written, ctx.empty_shell, dossier.id)
-    return leaks + ([bad_page] if bad_page else [])
+@dataclass(frozen=True)
+class BuildReport:
+    """A successful build: every diagnostic (warnings only) and every dossier's outcome."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    outcomes: tuple[DossierOutcome, ...]
+
+    @property
+    def cached(self) -> int:
+        """How many dossiers came from the cache."""
+        return sum(1 for o in self.outcomes if o.cached)
 
 
-def publish_dossiers(
+def _entry_for(folder: Path, ctx: BuildContext) -> tuple[CacheEntry | None, tuple[Diagnostic, ...]]:
+    """Validate, render and encrypt one dossier; None (with the errors) when it is invalid."""
+    checked = check_dossier(folder, ctx.options)
+    if checked.has_errors:
+        return None, checked.diagnostics
+    dossier = checked.dossier
+    access = access_for(dossier, ctx.secret)
+    payload = encrypt_dossier(ctx.renderer.render_dossier(dossier, ctx.options), access)
+    entry = CacheEntry(
+        dossier.id,
+        access.rotation,
+        checked.diagnostics,
+        payload,
+        fingerprint(dossier),
+        dossier.admin,
+    )
+    return entry, checked.diagnostics
+
+
+def _build_one(folder: Path) -> DossierOutcome:
+    """One dossier: from the cache or rendered anew, written, read back, looked up."""
+    ctx: BuildContext = worker_context()
+    key = ctx.cache.key_for(folder) if ctx.cache else None
+    entry = ctx.cache.load(key, folder) if ctx.cache and key else None
+    cached = entry is not None
+    if entry is None:
+        entry, diagnostics = _entry_for(folder, ctx)
+        if entry is None:
+            return DossierOutcome(folder.name, diagnostics)
+        if ctx.cache and key:
+            ctx.cache.store(key, entry, folder)
+    access = access_from(entry.dossier_id, entry.rotation, ctx.secret)
+    written = write_dossier_page(
+        ctx.site_dir, access, fill_shell(ctx.shell_html, entry.payload_b64)
+    )
+    leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
+    bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
+    return DossierOutcome(
+        entry.dossier_id,
+        entry.diagnostics,
+        access.slug,
+        key,
+        cached,
+        tuple(leaks + ([bad_page] if bad_page else [])),
+    )
+
+
+def build_dossiers(
     site_dir: Path,
     shell_html: str,
-    project: CheckedProject,
     options: Options,
     secret: bytes,
     renderer: Renderer,
     generic_texts: Iterable[str],
     theme_dirs: Iterable[Path] = (),
-) -> list[Access]:
-    """Write one encrypted page per dossier, on every core, and verify the whole site.
+    cache: BuildCache | None = None,
+) -> BuildReport:
+    """Check, render, encrypt and write every dossier on every core, then verify the site.
 
-    Everything else the site generator wrote is indexed first, then each dossier's sensitive
+    Everything else the site generator wrote is indexed first; each dossier's sensitive
     strings are looked up in it, and each dossier page is read back. Phrases of
     ``generic_texts`` (the shell, the standard titles) are not distinctive.
 
-    Returns:
-        The accesses (never logged).
-
     Raises:
+        ValidationFailed: A dossier has errors (every diagnostic is attached).
         LeakFound: A dossier's content appears in clear somewhere in ``site_dir``.
     """
-    accesses = [access_for(item.dossier, secret) for item in project.dossiers]
-    if not unique_slugs(accesses):
-        raise BilanError("deux dossiers ont la même adresse : augmentez acces.rotation de l'un")
-    prune_dossier_pages(site_dir, accesses)
-    context = _PublishContext(
-        site_dir=site_dir,
-        shell_html=shell_html,
-        empty_shell=empty_shell(shell_html),
-        project=project,
-        options=options,
-        renderer=renderer,
-        accesses=accesses,
-        index=index_output(site_dir, theme_dirs),
-        baseline=baseline_of(generic_texts),
+    folders, tree = discover(options.dossiers_dir)
+    tree += check_duplicate_ids(folders)
+    context = BuildContext(
+        options,
+        secret,
+        renderer,
+        site_dir,
+        shell_html,
+        index_output(site_dir, theme_dirs),
+        baseline_of(generic_texts),
+        cache,
     )
-    found = parallel_map(_publish_one, range(len(accesses)), context)
-    leaks = [leak for group in found for leak in group]
+    outcomes = parallel_map(_build_one, folders, context)
+    diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
+    if any(d.is_error for d in diagnostics):
+        raise ValidationFailed(diagnostics)
+    slugs = [o.slug for o in outcomes if o.slug]
+    if len(slugs) != len(set(slugs)):
+        raise BilanError("deux dossiers ont la même adresse : augmentez acces.rotation de l'un")
+    prune_dossier_pages(site_dir, slugs)
+    leaks = [leak for o in outcomes for leak in o.leaks]
     if leaks:
         raise LeakFound(leaks, site_dir)
-    return accesses
+    if cache is not None:
+        cache.prune(o.cache_key for o in outcomes if o.cache_key)
+    return BuildReport(tuple(diagnostics), tuple(outcomes))
 
 
 def empty_shell(shell_html: str) -> str:
@@ -174,9 +229,9 @@ def prepare_staging(site_dir: Path, keep_previous: bool = False) -> Path:
     return staging
 
 
-def prune_dossier_pages(site_dir: Path, accesses: Iterable[Access]) -> None:
+def prune_dossier_pages(site_dir: Path, slugs: Iterable[str]) -> None:
     """Remove dossier pages that no access opens any more (revoked, removed dossiers)."""
-    keep = {a.slug for a in accesses} | {Path(SHELL_URI).parent.name}
+    keep = {*slugs, Path(SHELL_URI).parent.name}
     root = site_dir / DOSSIER_URI_PREFIX
     if root.is_dir():
         for entry in root.iterdir():

@@ -11,7 +11,6 @@ import base64
 import html
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +56,16 @@ class Access:
 
 def access_for(dossier: Dossier, secret: bytes, audience: str = BENEFICIAIRE) -> Access:
     """Derive the access code, slug and key of ``dossier`` for ``audience``."""
-    rotation = int(dossier.get("acces.rotation") or 0)
-    code = derive_access_code(secret, dossier.id, rotation, audience)
+    return access_from(dossier.id, int(dossier.get("acces.rotation") or 0), secret, audience)
+
+
+def access_from(
+    dossier_id: str, rotation: int, secret: bytes, audience: str = BENEFICIAIRE
+) -> Access:
+    """Derive an access from the id and the rotation counter alone."""
+    code = derive_access_code(secret, dossier_id, rotation, audience)
     slug, key = derive_slug_and_key(code)
-    return Access(dossier.id, audience, rotation, code, slug, key)
+    return Access(dossier_id, audience, rotation, code, slug, key)
 
 
 def encode_payload(rendered: RenderedDossier) -> bytes:
@@ -92,9 +97,3 @@ def write_dossier_page(site_dir: Path, access: Access, page_html: str) -> Path:
     tmp.write_text(page_html, encoding="utf-8")
     tmp.replace(target)
     return target
-
-
-def unique_slugs(accesses: Iterable[Access]) -> bool:
-    """Whether no two accesses share a slug (a 128-bit collision would be a bug)."""
-    slugs = [a.slug for a in accesses]
-    return len(slugs) == len(set(slugs))

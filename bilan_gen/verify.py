@@ -11,8 +11,9 @@ The work is split so that it stays a small part of the build:
 - :func:`index_output` reads the site once, before the dossier pages are written, and
   indexes the n-grams of its distinct texts (files copied verbatim from the theme are
   skipped: they are public by design, and they cannot hold a dossier's words);
-- :func:`dossier_leaks` looks each dossier's needles up in that index, in the worker that
-  publishes the dossier;
+- :func:`fingerprint` turns a dossier into digests of its needles (so that a build cache can
+  keep them without keeping the text), and :func:`find_leaks` looks them up in the index, in
+  the worker that publishes the dossier;
 - :func:`check_dossier_page` reads each written dossier page back: once its payload (which
   must be base64 only) is removed, it must be byte-identical to the generic shell.
 """
@@ -63,8 +64,8 @@ class Leak:
 class OutputIndex:
     """What the built site shows in clear, indexed for look-ups."""
 
-    grams: dict[str, Path] = field(default_factory=dict)
-    """Folded word n-gram (n ≤ WINDOW) → first file holding it (file names included)."""
+    grams: dict[bytes, Path] = field(default_factory=dict)
+    """Digest of a folded word n-gram (n ≤ WINDOW) → first file holding it (names included)."""
     blobs: dict[str, Path] = field(default_factory=dict)
     """SHA-256 of every file's bytes → that file."""
     texts: list[tuple[Path, str]] = field(default_factory=list)
@@ -82,6 +83,11 @@ def tokens_of(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def digest(phrase: str) -> bytes:
+    """A short, stable digest of a folded phrase (64 bits: collisions are negligible)."""
+    return hashlib.blake2b(phrase.encode("utf-8"), digest_size=8).digest()
+
+
 def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[str]:
     """Every n-gram of ``tokens`` for each n in ``sizes``."""
     for n in sizes:
@@ -89,15 +95,15 @@ def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[str]:
             yield " ".join(tokens[i : i + n])
 
 
-def baseline_of(texts: Iterable[str]) -> set[str]:
+def baseline_of(texts: Iterable[str]) -> set[bytes]:
     """Short phrases (n < WINDOW) of the site's generic texts: never distinctive.
 
     Full windows are left out on purpose: a run of dossier prose that long is distinctive
     wherever it appears.
     """
-    grams: set[str] = set()
+    grams: set[bytes] = set()
     for text in texts:
-        grams.update(ngrams(tokens_of(text), range(1, WINDOW)))
+        grams.update(map(digest, ngrams(tokens_of(text), range(1, WINDOW))))
     return grams
 
 
@@ -146,38 +152,50 @@ def index_output(site_dir: Path, theme_dirs: Iterable[Path] = ()) -> OutputIndex
 
 def _add_grams(index: OutputIndex, path: Path, text: str) -> None:
     for gram in ngrams(tokens_of(text), range(1, WINDOW + 1)):
-        index.grams.setdefault(gram, path)
+        index.grams.setdefault(digest(gram), path)
 
 
-def dossier_needles(dossier: Dossier, baseline: set[str]) -> Iterator[tuple[str, str]]:
-    """(folded phrase, what) pairs that must never appear in clear for ``dossier``."""
+@dataclass(frozen=True)
+class Fingerprint:
+    """What must never appear in clear for one dossier, as digests only (no text)."""
+
+    dossier_id: str
+    needles: tuple[tuple[bytes, str, bool], ...]
+    """(phrase digest, what it is, whether a generic text of the site may excuse it)."""
+    blobs: tuple[str, ...] = ()
+    """SHA-256 of each annex."""
+    prefixes: tuple[str, ...] = ()
+    """Base64 of each annex's first bytes (finds ``data:`` URIs)."""
+
+
+def dossier_needles(dossier: Dossier) -> Iterator[tuple[str, str, bool]]:
+    """(folded phrase, what, excusable) triples that must never appear in clear."""
     ident = dossier.beneficiaire
-    yield " ".join(tokens_of(dossier.id)), "l'identifiant"
+    yield " ".join(tokens_of(dossier.id)), "l'identifiant", False
     for value in ident.sensitive_strings():
         phrase = " ".join(tokens_of(value))
-        # A lone first name may be a word of the site's own pages (the shell); longer values
-        # (an e-mail, a compound name) are always distinctive.
-        if " " in phrase or phrase not in baseline:
-            yield phrase, _IDENTITY
+        # A lone first name is no identifier, and the site's own pages may use it (an example
+        # in the guide): those may excuse it. A surname, an e-mail, a full name never are.
+        yield phrase, _IDENTITY, value == ident.prenom and " " not in phrase
     if ident.prenom and ident.nom:
         for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
-            yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY
+            yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY, False
     for path in sorted(dossier.path.rglob("*")):
         if path.is_file() and path.name != DOSSIER_FILE and _is_prose(path):
-            yield from _text_needles(path, baseline)
+            yield from _text_needles(path)
 
 
 def _is_prose(path: Path) -> bool:
     return path.suffix.lower() in (".md", ".txt", ".markdown")
 
 
-def _text_needles(path: Path, baseline: set[str]) -> Iterator[tuple[str, str]]:
+def _text_needles(path: Path) -> Iterator[tuple[str, str, bool]]:
     text, _ = decode_text(path, path.read_bytes())
     if text is None:
         return
     # The front matter is administration (dates, session types), not prose; identity lives
     # in dossier.yml. Headings are often the standard section titles, which the site's own
-    # pages quote: only long ones are needles, and only when not generic.
+    # pages quote: only long ones are needles, and a generic text may excuse them.
     body = parse_front_matter(path, text)[0].body
     prose: list[str] = []
     for line in body.split("\n"):
@@ -185,31 +203,49 @@ def _text_needles(path: Path, baseline: set[str]) -> Iterator[tuple[str, str]]:
             prose.append(line)
             continue
         heading = " ".join(tokens_of(line)[:WINDOW])
-        if heading.count(" ") >= 2 and heading not in baseline:
-            yield heading, "un titre"
+        if heading.count(" ") >= 2:
+            yield heading, "un titre", True
     words = tokens_of("\n".join(prose))
     for start in range(0, max(len(words) - WINDOW, 0) + 1, STRIDE):
-        yield " ".join(words[start : start + WINDOW]), "le texte"
+        yield " ".join(words[start : start + WINDOW]), "le texte", False
 
 
-def dossier_leaks(dossier: Dossier, index: OutputIndex, baseline: set[str]) -> list[Leak]:
-    """Every place where ``dossier``'s sensitive strings appear in the indexed output."""
-    leaks: dict[Path, Leak] = {}
-    for phrase, what in dossier_needles(dossier, baseline):
-        found = index.grams.get(phrase) if phrase else None
-        if found is not None and found not in leaks:
-            leaks[found] = Leak(found, dossier.id, what)
+def fingerprint(dossier: Dossier) -> Fingerprint:
+    """The digests of everything of ``dossier`` that must never appear in clear."""
+    needles = {digest(p): (what, excusable) for p, what, excusable in dossier_needles(dossier) if p}
+    blobs: list[str] = []
+    prefixes: list[str] = []
     for path in sorted(dossier.path.rglob("*")):
         if path.is_file() and path.name != DOSSIER_FILE and not _is_prose(path):
             raw = path.read_bytes()
-            copy = index.blobs.get(hashlib.sha256(raw).hexdigest())
-            if copy is not None:
-                leaks.setdefault(copy, Leak(copy, dossier.id, "une annexe copiée en clair"))
-            prefix = base64.b64encode(raw[:48]).decode("ascii") if len(raw) >= 48 else ""
-            for output, text in index.texts if prefix else ():
-                if prefix in text:
-                    leaks.setdefault(output, Leak(output, dossier.id, "une annexe"))
+            blobs.append(hashlib.sha256(raw).hexdigest())
+            if len(raw) >= 48:
+                prefixes.append(base64.b64encode(raw[:48]).decode("ascii"))
+    flat = tuple((d, what, excusable) for d, (what, excusable) in needles.items())
+    return Fingerprint(dossier.id, flat, tuple(blobs), tuple(prefixes))
+
+
+def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[bytes]) -> list[Leak]:
+    """Every output file where a needle of ``print_`` appears."""
+    leaks: dict[Path, Leak] = {}
+    for key, what, excusable in print_.needles:
+        found = index.grams.get(key)
+        if found is not None and found not in leaks and not (excusable and key in baseline):
+            leaks[found] = Leak(found, print_.dossier_id, what)
+    for blob in print_.blobs:
+        copy = index.blobs.get(blob)
+        if copy is not None:
+            leaks.setdefault(copy, Leak(copy, print_.dossier_id, "une annexe copiée en clair"))
+    for prefix in print_.prefixes:
+        for output, text in index.texts:
+            if prefix in text:
+                leaks.setdefault(output, Leak(output, print_.dossier_id, "une annexe"))
     return list(leaks.values())
+
+
+def dossier_leaks(dossier: Dossier, index: OutputIndex, baseline: set[bytes]) -> list[Leak]:
+    """Every place where ``dossier``'s sensitive strings appear in the indexed output."""
+    return find_leaks(fingerprint(dossier), index, baseline)
 
 
 def strip_payload(page: str) -> tuple[str, bool]:

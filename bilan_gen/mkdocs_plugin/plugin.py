@@ -14,6 +14,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from bilan_gen import pipeline, shell
+from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping
 from bilan_gen.crypto import load_or_create_secret
 from bilan_gen.diagnostics import Diagnostic, format_diagnostic
@@ -41,7 +42,6 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         self.secret = b""
         self.site_dir = Path()
         self.staging = Path()
-        self.project: pipeline.CheckedProject | None = None
         self.shell_html: str | None = None
         self.renderer: Renderer | None = None
 
@@ -81,13 +81,6 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         return secret
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.options is not None
-        try:
-            self.project = pipeline.check_for_build(self.options)
-        except pipeline.ValidationFailed as exc:
-            _fail_on_errors(exc.diagnostics, self.options.project_dir, str(exc))
-        assert self.project is not None
-        _log_diagnostics(self.project.diagnostics, self.options.project_dir)
         for file in site_pages.generated_files(config):
             files.append(file)
         return files
@@ -104,25 +97,40 @@ class BilanPlugin(BasePlugin[BilanConfig]):
 
     @event_priority(-100)  # after every other plugin (search writes its index then)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.options is not None and self.project is not None and self.renderer
+        assert self.options is not None and self.renderer is not None
         if self.shell_html is None:
             raise PluginError("page d'accès aux dossiers non générée (thème incompatible ?)")
+        root = self.options.project_dir
         try:
-            pipeline.publish_dossiers(
+            report = pipeline.build_dossiers(
                 self.staging,
                 self.shell_html,
-                self.project,
                 self.options,
                 self.secret,
                 self.renderer,
-                site_pages.generic_texts(self.shell_html, self.options),
+                site_pages.generic_texts(self.shell_html, self.options, config),
                 [Path(d) for d in config.theme.dirs],
+                self._cache(config),
             )
+        except pipeline.ValidationFailed as exc:
+            _fail_on_errors(exc.diagnostics, root, str(exc))
+            raise  # pragma: no cover - _fail_on_errors always raises here
         except BilanError as exc:
             raise PluginError(str(exc)) from None
+        _log_diagnostics(report.diagnostics, root)
         pipeline.publish_site(self.staging, self.site_dir)
         config.site_dir = str(self.site_dir)
-        log.info("%d dossier(s) chiffré(s) et vérifié(s)", len(self.project.dossiers))
+        count, cached = len(report.outcomes), report.cached
+        log.info("%d dossier(s) chiffré(s) et vérifié(s), dont %d du cache", count, cached)
+
+    def _cache(self, config: MkDocsConfig) -> BuildCache | None:
+        assert self.options is not None
+        if not self.options.cache:
+            return None
+        configuration = configuration_of(
+            self.options, config.markdown_extensions, config.mdx_configs
+        )
+        return BuildCache(self.options.project_dir / CACHE_DIR, self.secret, configuration)
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig

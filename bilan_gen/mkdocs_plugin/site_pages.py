@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
@@ -35,9 +36,14 @@ def generated_files(config: MkDocsConfig) -> Iterator[File]:
         yield File.generated(config, f"{ASSET_DIR_URI}/{name}", content=asset_bytes(name))
 
 
-def generic_texts(shell_html: str, options: Options) -> list[str]:
-    """Text the site shows by design, never distinctive of a dossier.
+def generic_texts(shell_html: str, options: Options, config: MkDocsConfig) -> list[str]:
+    """Text the site shows by design: the shell, the standard titles, ``content/`` sources.
 
-    ``content/`` is not in it: a dossier's words pasted there must be caught.
+    They only excuse short, weak needles (a lone first name, a standard heading): a surname,
+    an e-mail or a run of a dossier's prose pasted into ``content/`` still fails the build.
     """
-    return [shell_html, *generic_vocabulary(options)]
+    sources = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(Path(config.docs_dir).rglob("*.md"))
+    ]
+    return [shell_html, *generic_vocabulary(options), *sources]

@@ -1,0 +1,169 @@
+"""The build cache: validated, rendered and encrypted dossiers, reused while nothing changed.
+
+An entry is keyed by everything its page depends on: the bytes of every file of the dossier
+folder, the options, the Markdown configuration, the package's own code and templates, and
+the site secret. So a changed template or option rebuilds every dossier, and a changed file
+rebuilds its own — never a stale or foreign page.
+
+The cache lives outside the site directory (``.bilan/cache/``) and holds nothing in clear:
+each entry is encrypted with a key derived from the site secret (AES-256-GCM), and its file
+name is a keyed hash that names no dossier. Entries are written atomically (a killed build
+leaves no half-written entry) and an entry that does not decrypt is a miss, then removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bilan_gen import __version__
+from bilan_gen.config import Options
+from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
+from bilan_gen.diagnostics import Diagnostic, Severity
+from bilan_gen.errors import BilanError
+from bilan_gen.verify import Fingerprint
+
+CACHE_DIR = Path(".bilan", "cache")
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_SUFFIX = ".entry"
+
+
+def code_fingerprint() -> str:
+    """Digest of the package's own code, templates and assets: a change rebuilds everything."""
+    hasher = hashlib.sha256(__version__.encode())
+    for path in sorted(_PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".md", ".js", ".css", ".j2"):
+            hasher.update(path.relative_to(_PACKAGE_DIR).as_posix().encode())
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def configuration_of(options: Options, *markdown: object) -> str:
+    """Everything but the dossier's own files that its page depends on, as one string.
+
+    Paths are made relative to the project, so a moved or freshly cloned project keeps its
+    cache; ``markdown`` is the site generator's Markdown configuration.
+    """
+    try:
+        dossiers = options.dossiers_dir.relative_to(options.project_dir)
+    except ValueError:
+        dossiers = options.dossiers_dir
+    portable = replace(options, project_dir=Path(), dossiers_dir=dossiers)
+    return repr((code_fingerprint(), portable, markdown))
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """What a build needs of one valid dossier, without reading or rendering it again."""
+
+    dossier_id: str
+    rotation: int
+    diagnostics: tuple[Diagnostic, ...]
+    payload_b64: str
+    fingerprint: Fingerprint
+    admin: dict[str, Any]
+    """The checked values of ``dossier.yml`` (dates for retention); encrypted like the rest."""
+
+
+class BuildCache:
+    """Encrypted cache entries under ``cache_dir``, for one secret and one configuration."""
+
+    def __init__(self, cache_dir: Path, secret: bytes, configuration: str) -> None:
+        self.cache_dir = cache_dir
+        self._key = hkdf_sha256(secret, b"bilan-gen/v1/cache", b"cache entries", 32)
+        self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
+
+    def key_for(self, folder: Path) -> str:
+        """The entry name of ``folder`` as it is now (a keyed hash of all its files)."""
+        mac = hmac.new(self._salt, folder.name.encode(), hashlib.sha256)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            mac.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+            mac.update(hashlib.sha256(path.read_bytes()).digest())
+        return mac.hexdigest()[:40]
+
+    def load(self, key: str, folder: Path) -> CacheEntry | None:
+        """The entry ``key`` for the dossier in ``folder``, or None (absent, corrupt, foreign)."""
+        path = self.cache_dir / (key + _SUFFIX)
+        try:
+            plain = decrypt_payload(self._key, path.read_bytes())
+            data = json.loads(plain, object_hook=_decode_date)
+            entry = _entry_from_json(data, folder)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, BilanError):
+            path.unlink(missing_ok=True)
+            return None
+        return entry if entry.dossier_id == folder.name else None
+
+    def store(self, key: str, entry: CacheEntry, folder: Path) -> None:
+        """Write the ``entry`` of the dossier in ``folder`` atomically."""
+        make_private_dir(self.cache_dir)
+        text = json.dumps(_entry_to_json(entry, folder), default=_encode_date)
+        blob = encrypt_payload(self._key, text.encode())
+        target = self.cache_dir / (key + _SUFFIX)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, target)
+
+    def prune(self, used: Iterable[str]) -> None:
+        """Remove the entries this build did not use, and leftovers of killed builds."""
+        keep = {key + _SUFFIX for key in used}
+        if self.cache_dir.is_dir():
+            for path in self.cache_dir.iterdir():
+                if path.name not in keep and path.name != ".gitignore":
+                    path.unlink(missing_ok=True)
+
+
+def _encode_date(value: object) -> dict[str, str]:
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _decode_date(data: dict[str, Any]) -> Any:
+    if set(data) == {"$date"}:
+        return dt.date.fromisoformat(data["$date"])
+    return data
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _entry_to_json(entry: CacheEntry, folder: Path) -> dict[str, Any]:
+    fp = entry.fingerprint
+    return {
+        "id": entry.dossier_id,
+        "rotation": entry.rotation,
+        "diagnostics": [
+            [_relative(d.path, folder), d.line, d.severity.value, d.code, d.message]
+            for d in entry.diagnostics
+        ],
+        "payload": entry.payload_b64,
+        "needles": [[key.hex(), what, excusable] for key, what, excusable in fp.needles],
+        "blobs": list(fp.blobs),
+        "prefixes": list(fp.prefixes),
+        "admin": entry.admin,
+    }
+
+
+def _entry_from_json(data: dict[str, Any], folder: Path) -> CacheEntry:
+    diagnostics = tuple(
+        Diagnostic(folder / path, line, Severity(severity), code, message)
+        for path, line, severity, code, message in data["diagnostics"]
+    )
+    needles = tuple((bytes.fromhex(k), what, bool(ex)) for k, what, ex in data["needles"])
+    fingerprint = Fingerprint(data["id"], needles, tuple(data["blobs"]), tuple(data["prefixes"]))
+    return CacheEntry(
+        data["id"], int(data["rotation"]), diagnostics, data["payload"], fingerprint, data["admin"]
+    )

@@ -1,0 +1,162 @@
+"""The build cache: reused while nothing changed, never stale, never foreign, never in clear.
+
+Each test starts from a copy of the built sample project, cache included (``built_copy``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sitebuild import REPO, TEST_SECRET, accesses, build, copy_project
+from siteread import dossier_page, identities, open_payload
+
+from bilan_gen.publishing import Access
+
+CACHE = Path(".bilan", "cache")
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+
+def from_cache(output: str) -> int:
+    match = re.search(r"dont (\d+) du cache", output)
+    assert match, output
+    return int(match.group(1))
+
+
+def payload_of(project: Path, access: Access) -> dict[str, object]:
+    return open_payload(dossier_page(project / "site", access).read_text("utf-8"), access)
+
+
+def test_an_unchanged_project_comes_from_the_cache(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    before = {i: payload_of(built_copy, a) for i, a in sample_accesses.items()}
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 3
+    assert {i: payload_of(built_copy, a) for i, a in sample_accesses.items()} == before
+
+
+def test_a_changed_file_rebuilds_its_dossier_only(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    synthese = built_copy / "dossiers" / "2026-021" / "synthese.md"
+    synthese.write_text(
+        synthese.read_text("utf-8").replace(
+            "## Plan d'action\n", "## Plan d'action\n\nPhrase ajoutée pour vérifier le cache.\n"
+        ),
+        encoding="utf-8",
+    )
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 2
+    assert "Phrase ajoutée pour vérifier le cache." in str(
+        payload_of(built_copy, sample_accesses["2026-021"])
+    )
+
+
+def test_an_annex_or_a_note_counts_as_a_change(built_copy: Path) -> None:
+    (built_copy / "dossiers" / "2026-037" / "notes").mkdir(exist_ok=True)
+    (built_copy / "dossiers" / "2026-037" / "notes" / "rappel.md").write_text("Rappeler.\n")
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 2
+
+
+def test_a_changed_option_or_markdown_setting_rebuilds_everything(built_copy: Path) -> None:
+    config = built_copy / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("Cap Parcours Conseil", "Cap Parcours Conseil SAS"), "utf-8")
+    first = build(built_copy)
+    assert first.returncode == 0 and from_cache(first.output) == 0, first.output
+    config.write_text(
+        config.read_text("utf-8").replace("  - admonition\n", "  - admonition\n  - footnotes\n"),
+        "utf-8",
+    )
+    second = build(built_copy)
+    assert second.returncode == 0 and from_cache(second.output) == 0, second.output
+    third = build(built_copy)
+    assert from_cache(third.output) == 3, third.output
+
+
+def test_another_secret_never_reuses_an_entry(built_copy: Path) -> None:
+    other = "7a" * 32
+    result = build(built_copy, secret=other)
+    assert result.returncode == 0 and from_cache(result.output) == 0, result.output
+    for did, access in accesses(built_copy, other).items():
+        assert payload_of(built_copy, access)["pages"], did
+
+
+def test_an_entry_moved_to_another_dossier_is_not_served(built_copy: Path) -> None:
+    cache = built_copy / CACHE
+    entries = sorted(p for p in cache.iterdir() if p.suffix == ".entry")
+    contents = [p.read_bytes() for p in entries]
+    for path, data in zip(entries, contents[1:] + contents[:1], strict=True):
+        path.write_bytes(data)  # every entry now sits under another dossier's name
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 0
+
+
+def test_a_corrupt_entry_and_leftovers_are_discarded(built_copy: Path) -> None:
+    cache = built_copy / CACHE
+    for path in cache.glob("*.entry"):
+        path.write_bytes(path.read_bytes()[:100])  # as if a disk filled up
+    (cache / ".deadbeef.entry.123.tmp").write_bytes(b"half-written")
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 0
+    assert not list(cache.glob("*.tmp"))
+    assert len(list(cache.glob("*.entry"))) == 3
+    assert from_cache(build(built_copy).output) == 3
+
+
+def test_the_cache_holds_nothing_in_clear(built_copy: Path) -> None:
+    cache_bytes = b"".join(p.read_bytes() for p in (built_copy / CACHE).iterdir())
+    for did, ident in identities(built_copy).items():
+        for value in (did, ident.prenom, ident.nom, ident.email):
+            assert value.encode("utf-8") not in cache_bytes, did
+    synthese = (built_copy / "dossiers" / "2026-014" / "synthese.md").read_text("utf-8")
+    assert "Circonstances du bilan" in synthese
+    assert b"Circonstances du bilan" not in cache_bytes
+    assert oct((built_copy / CACHE).stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_build_killed_midway_leaves_a_cache_the_next_build_can_trust(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "dossiers")
+    write_corpus(project / "dossiers", 120)
+    env = {**os.environ, "BILAN_SECRET": TEST_SECRET, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=project,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list((project / CACHE).glob("*.entry"))) >= 10:
+            break
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = len(list((project / CACHE).glob("*.entry")))
+    assert 0 < written < 120, written  # killed midway indeed
+    assert not (project / "site").exists()  # nothing was published by the killed build
+
+    result = build(project)
+    assert result.returncode == 0, result.output
+    fresh = build(project)  # everything from the cache now
+    assert from_cache(fresh.output) == 120, fresh.output
+    for did, access in accesses(project).items():
+        pages = payload_of(project, access)["pages"]
+        assert [p["route"] for p in pages][-1] == "synthese", did  # type: ignore[index]
