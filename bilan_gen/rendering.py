@@ -25,10 +25,14 @@ from markdown.treeprocessors import Treeprocessor
 
 from bilan_gen.config import Options
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
+from bilan_gen.printing.document import render_print_view
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
 ROUTE_PREFIX = "#/"
 HOME_ROUTE = "accueil"
+PRINT_ROUTE = "impression"
+"""The print view of the synthèse: in the payload, not a tab (``bilan-site.js``)."""
+PRINT_TITLE = "Impression du document de synthèse"
 _FILE_ROUTES = {name: phase.value for phase, name in PHASE_FILES.items()}
 
 _TEMPLATES = jinja2.Environment(
@@ -97,11 +101,16 @@ class RenderedDossier:
     pages: tuple[RenderedPage, ...]
     assets: Mapping[str, tuple[str, bytes]]
     """``annexes/...`` path → (media type, bytes)."""
+    print_view: RenderedPage | None = None
+    """The printable document de synthèse, once the synthèse is finalised."""
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON-ready payload that the browser decrypts and shows."""
+        view = self.print_view
+        printable = {"route": view.route, "titre": view.title, "html": view.html} if view else None
         return {
             "v": 1,
+            **({"impression": printable} if printable else {}),
             "titre": self.title,
             "pages": [{"route": p.route, "titre": p.title, "html": p.html} for p in self.pages],
             "annexes": {
@@ -147,7 +156,10 @@ class Renderer:
             pages.append(RenderedPage(phase.value, phase.label, html))
         home = render_home(dossier, options, [p.route for p in pages])
         title = "Votre bilan de compétences"
-        return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets))
+        view = render_print_view(dossier, options, self.render_markdown)
+        printable = RenderedPage(PRINT_ROUTE, PRINT_TITLE, view[0]) if view else None
+        assets |= view[1] if view else set()
+        return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets), printable)
 
 
 def load_assets(dossier_path: Path, names: set[str]) -> dict[str, tuple[str, bytes]]:
