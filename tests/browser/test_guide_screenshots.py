@@ -1,0 +1,89 @@
+"""The screenshots of the consultant guide, taken from the real site: they never go stale.
+
+Each test builds or serves the *fictional* sample dossiers only, and writes its capture to
+``content/guide/captures/`` (committed, referenced by the guide) when the pixels changed.
+Captures show the screens, not much dossier text: the home page and its form, a dossier's
+home with its tabs, the preview's banner and diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from previewserve import start_preview
+from sitebuild import REPO, accesses, build, copy_project, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
+
+CAPTURES = REPO / "content" / "guide" / "captures"
+VIEWPORT = {"width": 1024, "height": 640}
+SAMPLE = "2026-014"
+"""A fictional sample dossier, the only kind a capture may show."""
+
+
+def save_capture(page: Page, name: str) -> Path:
+    """Screenshot the viewport into ``captures/name``; rewrite the file only if it changed."""
+    data = page.screenshot(animations="disabled", caret="hide")
+    path = CAPTURES / name
+    CAPTURES.mkdir(exist_ok=True)
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+    referenced = "".join(p.read_text(encoding="utf-8") for p in CAPTURES.parent.glob("*.md"))
+    assert f"(captures/{name})" in referenced, f"no guide page shows captures/{name}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    project = copy_project(tmp_path_factory.mktemp("guide-site"))
+    result = build(project)
+    assert result.returncode == 0, result.output
+    with serve(result.site_dir) as base_url:
+        yield base_url, project
+
+
+@pytest.fixture
+def shot(new_context: object) -> Iterator[Page]:
+    context: BrowserContext = new_context(viewport=VIEWPORT)  # type: ignore[operator]
+    yield context.new_page()
+
+
+def test_capture_the_home_page_and_its_form(shot: Page, site: tuple[str, Path]) -> None:
+    base_url, _ = site
+    shot.goto(base_url)
+    shot.locator("[data-bilan-form] input").wait_for()
+    png = save_capture(shot, "accueil.png")
+    assert png.stat().st_size > 1000
+
+
+def test_capture_an_unlocked_sample_dossier(shot: Page, site: tuple[str, Path]) -> None:
+    base_url, project = site
+    access = accesses(project)[SAMPLE]
+    shot.goto(base_url)
+    shot.locator("[data-bilan-form] input").fill(access.formatted_code)
+    shot.locator("[data-bilan-form] button[type=submit]").click()
+    shot.wait_for_url(f"{base_url}{access.uri}")
+    shot.locator("[data-bilan-nav] [data-bilan-route]").first.wait_for()
+    # The typed code must not show: the capture is of the dossier, not of its key.
+    assert access.formatted_code not in shot.content()
+    save_capture(shot, "dossier.png")
+
+
+def test_capture_the_preview(shot: Page, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    yml = project / "dossiers" / "2026-037" / "dossier.yml"
+    text = yml.read_text(encoding="utf-8")
+    # One warning, to show what diagnostics look like in the preview.
+    yml.write_text(re.sub(r"^duree_prevue_h:", "lieu: Vannes\nduree_prevue_h:", text, flags=re.M))
+    server = start_preview(project, "2026-037")
+    try:
+        shot.goto(server.url + "#/investigation")
+        shot.locator("[data-bilan-draft-notice]").wait_for()
+        save_capture(shot, "apercu.png")
+    finally:
+        server.stop()
