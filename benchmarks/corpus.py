@@ -59,6 +59,8 @@ def _document(rng: random.Random, dossier_id: str, phase: Phase, seances: str) -
         head += [f"redigee_par: {CONSULTANT}", "remise_le: 2026-06-30", "mode_remise: espace_prive"]
     else:
         head.append(seances)
+    if phase is Phase.PRELIMINAIRE:
+        head.append("objectifs_fixes_le: 2026-04-02")
     body = [f"# {phase.label}"]
     for spec in DEFAULT_SECTIONS[phase]:
         if spec.required:
@@ -75,6 +77,7 @@ def _seances(start: dt.date, count: int, kind: str) -> str:
             "    duree_h: 2",
             f"    type: {kind}",
             "    modalite: presentiel",
+            "    emargement: feuille_signee",
         ]
     return "\n".join(lines)
 
@@ -90,10 +93,18 @@ def write_dossier(target: Path, index: int, rng: random.Random) -> None:
         f"  prenom: {first}\n  nom: {last}{index}\n  email: b{index}@example.org\n"
         f"consultants:\n  - {CONSULTANT}\n"
         "consentement:\n  date: 2026-04-01\n  preuve: contrat\n"
+        "  information_ethique_le: 2026-04-01\n"
         "financement:\n  mode: cpf\n"
+        f'  cpf:\n    numero_edof: "{7_000_000_000 + index}"\n    inscrit_le: 2026-03-20\n'
+        "    montant_eur: 1600\n    attestation_cinq_ans_le: 2026-03-20\n"
+        "    participation_eur: 103.20\n"
         "date_debut: 2026-04-02\ndate_fin: 2026-06-30\nduree_prevue_h: 20\n"
         "suivi:\n  propose: true\n  date_prevue: 2026-12-15\n"
-        "acces:\n  rotation: 0\n",
+        "acces:\n  rotation: 0\n"
+        # Kept for the follow-up (R6313-7), so the corpus stays published until 2029.
+        "conservation:\n  motif: accord_suivi\n  accord_ecrit_le: 2026-06-30\n"
+        "  jusqu_au: 2029-06-30\n"
+        "satisfaction:\n  a_chaud_le: 2026-06-30\n",
         encoding="utf-8",
     )
     starts = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from bilan_gen.diagnostics import Diagnostic, error
 from bilan_gen.field_check import FieldContext, check_mapping
+from bilan_gen.legal import DEFAULT_MOTS_SENSIBLES, figure
 from bilan_gen.loading import load_text
 from bilan_gen.model import Phase
 from bilan_gen.schema import Field, Kind
@@ -108,6 +109,13 @@ class Options:
     secret_file: str = ".bilan/secret"
     site_url: str = ""
     """The published site's address (``site_url`` of ``mkdocs.yml``), for access links."""
+    delai_grace_jours: int = figure("delai_grace_jours")
+    """Days a finished dossier stays published with nothing to keep, so the beneficiary can
+    print it (R6313-7 asks for destruction at the end: keep it short)."""
+    mots_sensibles: tuple[str, ...] = DEFAULT_MOTS_SENSIBLES
+    """Words that suggest special-category data (RGPD, art. 9), warned about in documents."""
+    cache: bool = True
+    """Whether builds reuse unchanged dossiers from the encrypted cache."""
 
 
 _SECTION_FIELDS = (
@@ -135,12 +143,25 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         "organisme prestataire",
         children=(
             Field("raison_sociale", Kind.TEXT, "raison sociale"),
-            Field("siret", Kind.TEXT, "SIRET"),
+            Field("siret", Kind.SIRET, "SIRET"),
             Field("nda", Kind.TEXT, "numéro de déclaration d'activité"),
         ),
     ),
     Field("secret_env", Kind.TEXT, "variable d'environnement du secret", help="BILAN_SECRET"),
+    Field("cache", Kind.BOOL, "cache de construction", help="true (.bilan/cache/, chiffré)"),
     Field("secret_file", Kind.TEXT, "fichier du secret", help=".bilan/secret"),
+    Field(
+        "delai_grace_jours",
+        Kind.INT,
+        "délai de grâce après la fin du bilan (jours)",
+        help="30 : le dossier reste publié le temps que le bénéficiaire l'imprime.",
+    ),
+    Field(
+        "mots_sensibles",
+        Kind.TEXT_LIST,
+        "mots signalant une donnée sensible",
+        help="Remplace la liste par défaut ; une liste vide désactive la vérification.",
+    ),
 )
 
 
@@ -168,6 +189,9 @@ def options_from_mapping(
         organisme=Organisme(**{k: org.get(k, "") for k in ("raison_sociale", "siret", "nda")}),
         secret_env=values.get("secret_env", "BILAN_SECRET"),
         secret_file=values.get("secret_file", ".bilan/secret"),
+        delai_grace_jours=values.get("delai_grace_jours", figure("delai_grace_jours")),
+        mots_sensibles=tuple(values.get("mots_sensibles", DEFAULT_MOTS_SENSIBLES)),
+        cache=values.get("cache", True),
     )
     return options, diags
 

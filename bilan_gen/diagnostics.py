@@ -50,11 +50,14 @@ CODES: dict[str, str] = {
     "date-invalide": "une date n'est pas au format AAAA-MM-JJ ou n'existe pas",
     "email-invalide": "l'adresse e-mail du bénéficiaire est invalide",
     "duree-invalide": "une durée n'est pas un nombre de quarts d'heure entre 0 et 8 h",
+    "montant-invalide": "un montant est négatif ou a plus de deux décimales",
+    "siret-invalide": "un numéro SIRET n'a pas 14 chiffres ou sa clé de contrôle est fausse",
     # Consistency of the dossier
     "dossier-incoherent": "le champ « dossier » ne correspond pas au nom du dossier",
     "phase-incoherente": "le champ « phase » ne correspond pas au nom du fichier",
     "consultant-inconnu": "le consultant n'est pas dans la liste « consultants » de dossier.yml",
     "synthese-prematuree": "la synthèse est finalisée avant les trois phases",
+    "synthese-non-finalisee": "la synthèse à imprimer (bilan pdf) est absente ou en brouillon",
     # Sections
     "section-manquante": "une section obligatoire est absente",
     "section-mauvais-niveau": "une section obligatoire n'est pas un titre de niveau ##",
@@ -76,6 +79,37 @@ CODES: dict[str, str] = {
     "lien-introuvable": "un lien pointe vers un fichier absent du dossier",
     "image-externe": "une image est chargée depuis Internet",
     "image-hors-annexes": "une image n'est pas rangée dans annexes/",
+    # Funding (R6313-5, R6313-8, CPF, personal funding)
+    "financement-incomplet": "le bloc que le mode de financement exige est absent",
+    "financement-bloc-inutile": "un bloc de financement ne correspond pas au mode choisi",
+    "employeur-prestataire": "l'employeur et l'organisme sont la même entreprise (R6313-5)",
+    "convention-non-signee": "une signature de la convention manque alors que le bilan a commencé",
+    "convention-tardive": "la convention est signée après la première séance",
+    "convention-delai-depasse": "le salarié a signé la convention après le délai de dix jours",
+    "cpf-plafond-depasse": "le montant CPF dépasse le plafond en vigueur à l'inscription",
+    "participation-manquante": "ni la participation forfaitaire CPF ni son exonération",
+    "participation-montant": "la participation forfaitaire CPF diffère du montant en vigueur",
+    "cpf-temps-travail": "bilan CPF sur le temps de travail sans trace de l'employeur",
+    "contrat-manquant": "un bilan financé par le bénéficiaire sans contrat",
+    "contrat-tardif": "le contrat est signé après la première séance",
+    "paiement-retractation": "un paiement a lieu pendant le délai de rétractation",
+    "acompte-excessif": "plus de 30 % du prix payé avant la première séance",
+    # Sharing and retention (L6313-4, R6313-7)
+    "diffusion-sans-date": "une diffusion à un tiers sans la date d'accord ou de demande",
+    "diffusion-doublon": "le même destinataire figure deux fois dans la diffusion",
+    "conservation-sans-motif": "une conservation sans motif valable",
+    "conservation-sans-accord": "une conservation pour le suivi sans accord écrit",
+    "conservation-sans-echeance": "une conservation sans date de fin",
+    "conservation-trop-longue": "une conservation au-delà de trois ans après la fin du bilan",
+    "dossier-a-detruire": "un dossier terminé, sans rien à conserver, attend sa destruction",
+    "donnee-sensible": "un mot évoque une donnée sensible (santé, handicap, religion…)",
+    # Quality evidence (Qualiopi)
+    "emargement-manquant": "une séance sans preuve de présence",
+    "information-ethique-manquante": "la date d'information sur les règles déontologiques manque",
+    "information-ethique-tardive": "l'information sur les règles vient après la première séance",
+    "objectifs-manquants": "la date de définition des objectifs du bilan manque",
+    "objectifs-tardifs": "les objectifs sont définis après le début de l'investigation",
+    "satisfaction-manquante": "une enquête de satisfaction n'est pas enregistrée",
 }
 """Every stable diagnostic code, with a one-line French description.
 

@@ -11,6 +11,7 @@ The tree (subclasses live next to the code that raises them)::
     ├── crypto.SecretError        site secret missing, unreadable or too short
     ├── crypto.PayloadError       encrypted payload tampered with, truncated or wrong key
     ├── crypto.CodeError          access code malformed (also a ValueError)
+    ├── printing.pdf.PrintError   WeasyPrint cannot start (``bilan pdf``)
     └── ScaffoldError             ``bilan new`` refused: existing folder, empty consultant
         └── InvalidIdError        the id is not a valid dossier id (a usage error)
 """

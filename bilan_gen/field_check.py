@@ -12,8 +12,10 @@ from typing import Any
 
 from bilan_gen.diagnostics import Diagnostic, error, warning
 from bilan_gen.schema import Field, Kind
+from bilan_gen.siret import SIRET_LENGTH, normalize_siret, siret_ok
 from bilan_gen.yaml_source import KeyPath, YamlDocument
 
+_NAMELESS = re.compile(r"[\d\s.,:;/+()h-]{1,40}")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 
@@ -25,6 +27,21 @@ class FieldContext:
     doc: YamlDocument
     line_offset: int = 0
     """Added to YAML lines (front matter starts on the file's second line)."""
+    echo: bool = True
+    """Whether messages may quote received values. Not for dossier.yml: a broken structure
+    there can put a name into any value, and the identity is then unknown to mask it."""
+
+    def show(self, value: Any) -> str:
+        """A received value as messages may show it.
+
+        Without ``echo``, only values that cannot be a name (digits and punctuation, such as
+        a mistyped date) are quoted; others are described by their kind.
+        """
+        if self.echo or (isinstance(value, str) and _NAMELESS.fullmatch(value)):
+            return show_value(value)
+        if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
+            return show_value(value)
+        return describe_value(value)
 
     def line(self, key_path: KeyPath) -> int:
         """The file line of ``key_path`` (or of its closest ancestor)."""
@@ -47,6 +64,22 @@ def show_value(value: Any) -> str:
     else:
         text = str(value).replace("\n", " ")
     return f"« {text[:40]}{'…' if len(text) > 40 else ''} »"
+
+
+def describe_value(value: Any) -> str:
+    """What kind of value was received, without quoting it."""
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (bool, "un booléen"),
+        ((int, float), "un nombre"),
+        (dt.date, "une date"),
+        (str, "un texte"),
+        (dict, "un groupe de champs"),
+        (list, "une liste"),
+    )
+    for kind, text in kinds:
+        if isinstance(value, kind):
+            return text
+    return "une valeur vide" if value is None else "une valeur"
 
 
 def describe_key(key_path: KeyPath) -> str:
@@ -77,7 +110,7 @@ def check_mapping(
     values: dict[str, Any] = {}
     if not isinstance(data, dict):
         what = "le fichier" if not key_path else describe_key(key_path)
-        msg = f"{what} doit être un groupe de champs « clé: valeur », reçu {show_value(data)}"
+        msg = f"{what} doit être un groupe de champs « clé: valeur », reçu {ctx.show(data)}"
         return values, [error(ctx.path, ctx.line(key_path), "type-invalide", msg)]
     known = {f.key: f for f in fields}
     for key in data:
@@ -112,7 +145,7 @@ def check_value(
         return _convert(value, f), []
     code, expected = problem
     line = ctx.line(key_path)
-    shown = "" if f.identity else f", reçu {show_value(value)}"
+    shown = "" if f.identity else f", reçu {ctx.show(value)}"
     msg = f"{describe_key(key_path)} ({f.label}) : {expected}{shown}"
     return None, [error(ctx.path, line, code, msg)]
 
@@ -122,7 +155,7 @@ def _check_list(
 ) -> tuple[Any, list[Diagnostic]]:
     line = ctx.line(key_path)
     if not isinstance(value, list):
-        msg = f"{describe_key(key_path)} ({f.label}) : liste attendue, reçu {show_value(value)}"
+        msg = f"{describe_key(key_path)} ({f.label}) : liste attendue, reçu {ctx.show(value)}"
         return None, [error(ctx.path, line, "type-invalide", msg)]
     if not value and f.required and f.kind is Kind.TEXT_LIST:
         msg = f"{describe_key(key_path)} ({f.label}) : la liste ne doit pas être vide"
@@ -162,6 +195,10 @@ def _scalar_problem(value: Any, f: Field) -> tuple[str, str] | None:
         return None if ok else ("type-invalide", "nombre entier positif ou nul attendu")
     if kind is Kind.HOURS:
         return _hours_problem(value, f)
+    if kind is Kind.AMOUNT:
+        return _amount_problem(value)
+    if kind is Kind.SIRET:
+        return _siret_problem(value)
     if kind is Kind.CHOICE:
         if isinstance(value, str) and value in f.choices:
             return None
@@ -183,6 +220,25 @@ def _hours_problem(value: Any, f: Field) -> tuple[str, str] | None:
     return None
 
 
+def _amount_problem(value: Any) -> tuple[str, str] | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "type-invalide", "montant en euros attendu, avec un point (ex. 1600 ou 103.20)"
+    if value < 0:
+        return "montant-invalide", "le montant ne peut pas être négatif"
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        return "montant-invalide", "deux décimales au plus (les centimes)"
+    return None
+
+
+def _siret_problem(value: Any) -> tuple[str, str] | None:
+    digits = normalize_siret(value)
+    if digits is None or len(digits) != SIRET_LENGTH:
+        return "siret-invalide", '14 chiffres attendus, entre guillemets (ex. "73282932000074")'
+    if not siret_ok(digits):
+        return "siret-invalide", "clé de contrôle invalide : un chiffre est erroné"
+    return None
+
+
 def _fmt(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
@@ -190,8 +246,10 @@ def _fmt(number: float) -> str:
 def _convert(value: Any, f: Field) -> Any:
     if f.kind in (Kind.TEXT, Kind.EMAIL):
         return str(value).strip()
-    if f.kind is Kind.HOURS:
+    if f.kind in (Kind.HOURS, Kind.AMOUNT):
         return float(value)
+    if f.kind is Kind.SIRET:
+        return normalize_siret(value)
     return value
 
 

@@ -120,7 +120,7 @@ def load_admin(
         return {}, {}, diags
     if doc.data is None:
         return {}, {}, [error(path, 1, "fichier-vide", "dossier.yml est vide")]
-    ctx = FieldContext(path, doc)
+    ctx = FieldContext(path, doc, echo=False)  # the identity file: never quote values
     values, diags = check_mapping(doc.data, DOSSIER_FIELDS, ctx)
     return values, _dotted_lines(doc, 0), check_duplicates(ctx) + diags
 
@@ -166,6 +166,7 @@ def _seances(items: Iterable[dict[str, Any]]) -> tuple[Seance, ...]:
             type=item.get("type"),
             modalite=item.get("modalite"),
             line=item.get("_line", 0),
+            emargement=item.get("emargement"),
         )
         for item in items
     )

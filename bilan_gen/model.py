@@ -9,6 +9,9 @@ Glossary (domain nouns stay French, as in the files consultants write):
   document de synthèse handed to the beneficiary) and the optional *suivi* (follow-up).
 - *séance*: a dated session with a duration, a type and a modality.
 - *statut*: ``brouillon`` (draft, never published) or ``finalise``.
+- *diffusion*: the third parties who receive the dossier with the beneficiary's agreement, or
+  at their request for a CEP operator (L6313-4).
+- *conservation*: what is kept after the end of the bilan, and why (R6313-7).
 
 Values that were missing or invalid in the source are ``None``; the validator has already
 reported them, and nothing with an error is published.
@@ -88,6 +91,30 @@ class Seance:
     type: str | None
     modalite: str | None
     line: int
+    emargement: str | None = None
+    """The attendance proof (Qualiopi, indicator 10), None when not recorded."""
+
+
+@dataclass(frozen=True)
+class Diffusion:
+    """One third party who receives the dossier (L6313-4), from ``diffusion`` in dossier.yml.
+
+    ``destinataire`` is free text and may name a person: never put it in a message or a log.
+    """
+
+    destinataire: str | None
+    type: str | None
+    """``operateur_cep``, ``employeur``, ``financeur`` or ``autre``."""
+    perimetre: str | None
+    """``synthese`` (the synthèse only) or ``complet`` (the whole published dossier)."""
+    accord_le: dt.date | None
+    """The beneficiary's agreement (every type but a CEP operator)."""
+    demande_le: dt.date | None
+    """The beneficiary's request (a CEP operator)."""
+    rotation: int
+    """Revocation counter of this recipient's access code (0 by default)."""
+    line: int
+    """Line of the entry in dossier.yml."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +203,23 @@ class Dossier:
                 return self.lines[dotted]
             dotted = dotted.rpartition(".")[0]
         return 1
+
+    @property
+    def diffusion(self) -> tuple[Diffusion, ...]:
+        """The third parties of ``diffusion``; invalid values are None (already reported)."""
+        return tuple(
+            Diffusion(
+                destinataire=entry.get("destinataire"),
+                type=entry.get("type"),
+                perimetre=entry.get("perimetre"),
+                accord_le=entry.get("accord_le"),
+                demande_le=entry.get("demande_le"),
+                rotation=int(entry.get("rotation") or 0),
+                line=int(entry.get("_line", 0)),
+            )
+            for entry in self.admin.get("diffusion") or ()
+            if isinstance(entry, dict)
+        )
 
     @property
     def seances(self) -> tuple[tuple[Phase, Seance], ...]:

@@ -1,7 +1,9 @@
 """Scaffold a new dossier (``bilan new``): every field, every required heading, guidance.
 
 A scaffolded dossier passes ``bilan check`` as drafts: no error, only the warnings that tell
-the consultant what remains to write. It never overwrites anything.
+the consultant what remains to write. It never overwrites anything. Each YAML part starts with
+a ``# yaml-language-server: $schema=`` comment pointing at the JSON Schemas of ``bilan schema``,
+so that the editor completes and checks the fields as the consultant types.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import yaml
 
 from bilan_gen.config import Options
 from bilan_gen.errors import InvalidIdError, ScaffoldError
+from bilan_gen.json_schema import SCHEMA_DIR, modeline
 from bilan_gen.loading import ID_RE
 from bilan_gen.model import DOSSIER_FILE, MAIN_PHASES, Phase
 from bilan_gen.schema import MODES_FINANCEMENT, PREUVES, TYPES_SEANCE
@@ -22,6 +25,7 @@ from bilan_gen.schema import MODES_FINANCEMENT, PREUVES, TYPES_SEANCE
 PLACEHOLDER = "À compléter"
 
 _DOSSIER_YML = """\
+{modeline}
 # Dossier {id} — identité et administration. Seul fichier qui contient l'identité du
 # bénéficiaire : elle n'est jamais publiée en clair.
 beneficiaire:
@@ -90,6 +94,7 @@ def render_document(phase: Phase, dossier_id: str, consultant: str, options: Opt
     consultant = yaml_text(consultant)
     head = [
         "---",
+        _modeline(options, dossier_id, phase),
         f"dossier: {yaml_text(dossier_id)}",
         f"phase: {phase.value}",
         f"consultant: {consultant}",
@@ -111,11 +116,18 @@ def render_document(phase: Phase, dossier_id: str, consultant: str, options: Opt
     return "\n".join(head + body)
 
 
+def _modeline(options: Options, dossier_id: str, phase: Phase | None) -> str:
+    """Points the editor at the JSON Schema of the file (written by ``bilan schema``)."""
+    schema_dir = options.project_dir / SCHEMA_DIR
+    return modeline(schema_dir, options.dossiers_dir / dossier_id, phase)
+
+
 def scaffold_files(dossier_id: str, consultant: str, options: Options) -> dict[str, str]:
     """File name → content of a new dossier."""
     today = dt.date.today().isoformat()
     files = {
         DOSSIER_FILE: _DOSSIER_YML.format(
+            modeline=_modeline(options, dossier_id, None),
             id=dossier_id,
             placeholder=PLACEHOLDER,
             consultant=yaml_text(consultant),

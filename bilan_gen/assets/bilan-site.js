@@ -106,6 +106,7 @@
 
   var dossier = null; // the decrypted payload
   var assetUrls = {};
+  var PRINT_ROUTE = 'impression'; // the synthèse's print view (payload.impression), not a tab
 
   function payloadText() {
     var node = document.getElementById('bilan-payload');
@@ -139,12 +140,42 @@
     return null;
   }
 
+  // « Imprimer » on the synthèse and on its print view: open the print view, then print it.
+  function printActions(page) {
+    var box = document.createElement('p');
+    box.className = 'bilan-print-actions';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'md-button md-button--primary';
+    button.textContent = 'Imprimer';
+    button.setAttribute('data-bilan-print', '');
+    button.addEventListener('click', openPrintView);
+    box.appendChild(button);
+    if (page.route === PRINT_ROUTE) {
+      var back = document.createElement('a');
+      back.href = '#/synthese';
+      back.className = 'md-button';
+      back.textContent = 'Retour \u00e0 la synth\u00e8se';
+      box.appendChild(back);
+    }
+    return box;
+  }
+
+  function openPrintView() {
+    if (currentRoute() !== PRINT_ROUTE) {
+      history.pushState(null, '', '#/' + PRINT_ROUTE);
+      render(PRINT_ROUTE, true);
+    }
+    window.print();
+  }
+
   function render(route, moveFocus) {
     var pages = dossier.pages;
     var page = pages[0];
     for (var i = 0; i < pages.length; i++) {
       if (pages[i].route === route) { page = pages[i]; }
     }
+    if (route === PRINT_ROUTE && dossier.impression) { page = dossier.impression; }
     var nav = document.querySelector('[data-bilan-nav]');
     nav.textContent = '';
     pages.forEach(function (p) {
@@ -159,6 +190,9 @@
     var content = document.querySelector('[data-bilan-content]');
     content.innerHTML = page.html;
     content.setAttribute('data-bilan-page', page.route);
+    if (dossier.impression && (page.route === 'synthese' || page.route === PRINT_ROUTE)) {
+      content.insertBefore(printActions(page), content.firstChild);
+    }
     bindAnnexes(content);
     document.title = page.titre + ' \u2013 ' + dossier.titre;
     if (moveFocus) {

@@ -43,6 +43,10 @@ def main(ctx: click.Context, config_file: Path) -> None:
       bilan check                  vérifie tous les dossiers
       bilan check dossiers/2026-014
       bilan new 2026-042 --consultant "Claire Mercier"
+      bilan preview 2026-042       aperçu local, rechargé à chaque enregistrement
+      bilan status                 tableau de bord de tous les dossiers
+      bilan purge --expired        détruit les dossiers arrivés à échéance (R6313-7)
+      bilan audit -o audit.html    rapport pour l'organisme et son auditeur
     """
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_file
@@ -50,10 +54,20 @@ def main(ctx: click.Context, config_file: Path) -> None:
 
 def _register_commands() -> None:
     from bilan_gen.cli.access import access
+    from bilan_gen.cli.audit import audit
     from bilan_gen.cli.check import check
     from bilan_gen.cli.new import new
+    from bilan_gen.cli.pdf import pdf
+    from bilan_gen.cli.preview import preview
+    from bilan_gen.cli.purge import purge
+    from bilan_gen.cli.schema import schema
+    from bilan_gen.cli.status import status
 
-    for command in (check, new, access):
+    for command in (check, new, access, pdf):
+        main.add_command(command)
+    for command in (status, preview, schema):
+        main.add_command(command)
+    for command in (purge, audit):
         main.add_command(command)
 
 

@@ -7,6 +7,7 @@ import click
 from bilan_gen.cli import CONTEXT, EXIT_PROBLEMS, load_context_options
 from bilan_gen.diagnostics import display_path
 from bilan_gen.errors import BilanError, InvalidIdError
+from bilan_gen.json_schema import SCHEMA_DIR, schema_name
 from bilan_gen.scaffold import create_dossier
 
 
@@ -35,3 +36,5 @@ def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
         ctx.exit(EXIT_PROBLEMS)
     click.echo(f"Dossier créé : {display_path(folder)}")
     click.echo("Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque.")
+    if not (options.project_dir / SCHEMA_DIR / schema_name(None)).is_file():
+        click.echo("Pour que l'éditeur complète et vérifie les champs : « bilan schema ».")

@@ -27,3 +27,9 @@ class BilanConfig(base.Config):
     """Environment variable that holds the site secret (CI)."""
     secret_file = c.Type(str, default=".bilan/secret")
     """File holding the site secret, relative to ``mkdocs.yml``; created on the first build."""
+    delai_grace_jours = c.Optional(c.Type(int))
+    """Days a finished dossier with nothing to keep stays published; 30 by default."""
+    mots_sensibles = c.Optional(c.Type(list))
+    """Words that suggest special-category data, replacing the default list (RGPD, art. 9)."""
+    cache = c.Type(bool, default=True)
+    """Reuse unchanged dossiers from the encrypted build cache (``.bilan/cache/``)."""

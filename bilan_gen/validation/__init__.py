@@ -16,7 +16,12 @@ from bilan_gen.loading import discover, load_dossier
 from bilan_gen.model import Dossier
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.validation import rules
+from bilan_gen.validation.conservation import check_conservation
+from bilan_gen.validation.evidence import check_evidence
+from bilan_gen.validation.funding import check_funding
 from bilan_gen.validation.sections import check_sections
+from bilan_gen.validation.sensitive import check_sensitive
+from bilan_gen.validation.sharing import check_diffusion
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,11 @@ def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
     diags += rules.check_conclusions_individual(dossier)
     diags += rules.check_names(dossier)
     diags += rules.check_links(dossier)
+    diags += check_funding(dossier, options)
+    diags += check_diffusion(dossier)
+    diags += check_conservation(dossier)
+    diags += check_sensitive(dossier, options.mots_sensibles)
+    diags += check_evidence(dossier)
     return diags
 
 

@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # window.print() returns at once instead of holding a print preview that blocks page.pdf().
+    "--disable-print-preview",
 ]
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

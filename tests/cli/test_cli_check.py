@@ -43,7 +43,7 @@ def test_errors_and_summary(here: Project) -> None:
     code, output = run("check")
     assert code == 1
     assert output.splitlines() == [
-        f"{DOSSIER_YML}:14: erreur: durée prévue 25 h : 24 h au plus (L6313-4) [duree-depassee]",
+        f"{DOSSIER_YML}:21: erreur: durée prévue 25 h : 24 h au plus (L6313-4) [duree-depassee]",
         f"{SYNTHESE}:5: erreur: champ « mode_remise » absent : obligatoire quand la synthèse "
         "est finalisée [champ-manquant]",
         f"{SYNTHESE}:6: avertissement: champ inconnu « remis_le » (vouliez-vous dire "
@@ -73,7 +73,7 @@ def test_json_output(here: Project) -> None:
     rows = json.loads(result.stdout)
     assert rows[0] == {
         "path": DOSSIER_YML,
-        "line": 14,
+        "line": 21,
         "severity": "erreur",
         "code": "duree-depassee",
         "message": "durée prévue 25 h : 24 h au plus (L6313-4)",
@@ -181,7 +181,7 @@ def test_options_come_from_mkdocs_yml(here: Project) -> None:
     assert output.splitlines() == [
         "dossiers/2026-001/03-conclusions.md:7: erreur: total des séances 13 h : 12 h au plus "
         "(L6313-4) [duree-depassee]",
-        "dossiers/2026-001/dossier.yml:14: erreur: durée prévue 20 h : 12 h au plus (L6313-4) "
+        "dossiers/2026-001/dossier.yml:21: erreur: durée prévue 20 h : 12 h au plus (L6313-4) "
         "[duree-depassee]",
         "mkdocs.yml:6: avertissement: champ inconnu « plugins.bilan.mots_min_sectoin » "
         "(élément 2) (vouliez-vous dire « mots_min_section » ?) [champ-inconnu]",

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from bilan_gen.cli import main
 
 CREATED = "Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque."
+SCHEMA_HINT = "Pour que l'éditeur complète et vérifie les champs : « bilan schema »."
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_creates_a_complete_draft_dossier(here: Path) -> None:
     assert run("new", "2026-042", "--consultant", "Claire Mercier") == (
         0,
-        f"Dossier créé : dossiers/2026-042\n{CREATED}\n",
+        f"Dossier créé : dossiers/2026-042\n{CREATED}\n{SCHEMA_HINT}\n",
     )
     folder = here / "dossiers" / "2026-042"
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -40,7 +41,10 @@ def test_creates_a_complete_draft_dossier(here: Path) -> None:
         "synthese.md",
     ]
     synthese = (folder / "synthese.md").read_text(encoding="utf-8")
-    assert synthese.startswith("---\ndossier: 2026-042\nphase: synthese\nconsultant: Claire")
+    assert synthese.startswith(
+        "---\n# yaml-language-server: $schema=../../schemas/synthese.schema.json\n"
+        "dossier: 2026-042\nphase: synthese\nconsultant: Claire"
+    )
     assert "statut: brouillon" in synthese
     assert "\n## Plan d'action\n" in synthese
     assert not list(here.glob("dossiers/.*")), "no temporary folder left behind"

@@ -34,7 +34,7 @@ def test_yaml_error_in_front_matter_counts_file_lines(project: Project) -> None:
 def test_yaml_tab_indentation(project: Project) -> None:
     project.replace("dossier.yml", "  mode: cpf", "\tmode: cpf")
     assert project.lines() == [
-        f"{DOSSIER_YML}:11: erreur: tabulation interdite en YAML : indentez avec des espaces "
+        f"{DOSSIER_YML}:12: erreur: tabulation interdite en YAML : indentez avec des espaces "
         "[yaml-invalide]",
     ]
 
@@ -141,8 +141,8 @@ def test_consultants_list_must_not_be_empty(project: Project) -> None:
 def test_type_error_message(project: Project) -> None:
     project.replace("dossier.yml", "duree_prevue_h: 20", "duree_prevue_h: vingt")
     assert project.lines() == [
-        f"{DOSSIER_YML}:14: erreur: « duree_prevue_h » (durée prévue (heures)) : nombre "
-        "d'heures attendu (ex. 1.5 pour 1 h 30), reçu « vingt » [type-invalide]",
+        f"{DOSSIER_YML}:21: erreur: « duree_prevue_h » (durée prévue (heures)) : nombre "
+        "d'heures attendu (ex. 1.5 pour 1 h 30), reçu un texte [type-invalide]",
     ]
 
 
@@ -152,7 +152,7 @@ def test_odd_numbers_are_not_durations(project: Project, value: str) -> None:
     project.replace("01-preliminaire.md", "duree_h: 2", f"duree_h: {value}")
     assert project.triples() == [
         ("type-invalide", "dossiers/2026-001/01-preliminaire.md", 8),
-        ("type-invalide", DOSSIER_YML, 14),
+        ("type-invalide", DOSSIER_YML, 21),
     ]
 
 
@@ -183,7 +183,7 @@ def test_statut_enum(project: Project) -> None:
 def test_impossible_date(project: Project) -> None:
     project.replace("dossier.yml", "date_debut: 2026-03-02", "date_debut: 2026-02-30")
     assert project.lines() == [
-        f"{DOSSIER_YML}:12: erreur: « date_debut » (date de début du bilan) : date attendue au "
+        f"{DOSSIER_YML}:19: erreur: « date_debut » (date de début du bilan) : date attendue au "
         "format AAAA-MM-JJ (ex. 2026-03-14), reçu « 2026-02-30 » [date-invalide]",
     ]
 
@@ -206,11 +206,12 @@ def test_bool_and_int_types(project: Project) -> None:
     project.replace("dossier.yml", "propose: true", "propose: oui")
     project.replace("dossier.yml", "rotation: 0", "rotation: -1")
     assert project.triples() == [
-        ("type-invalide", DOSSIER_YML, 16),
-        ("type-invalide", DOSSIER_YML, 19),
+        ("type-invalide", DOSSIER_YML, 23),
+        ("type-invalide", DOSSIER_YML, 26),
     ]
     assert project.messages() == [
-        "« suivi.propose » (suivi proposé) : true ou false attendu, reçu « oui »",
+        # dossier.yml never quotes a value that could be a name (rule 10)
+        "« suivi.propose » (suivi proposé) : true ou false attendu, reçu un texte",
         "« acces.rotation » (compteur de rotation du code d'accès) : nombre entier positif ou "
         "nul attendu, reçu « -1 »",
     ]
@@ -223,15 +224,16 @@ def test_list_expected(project: Project) -> None:
     triples = project.triples()
     assert ("type-invalide", DOSSIER_YML, 5) in triples
     assert project.messages()[-1] == (
-        "« consultants » (consultants) : liste attendue, reçu « Claire Mercier »"
+        "« consultants » (consultants) : liste attendue, reçu un texte"
     )
 
 
 def test_group_expected(project: Project) -> None:
-    project.replace("dossier.yml", "financement:\n  mode: cpf", "financement: cpf")
+    block = project.read("dossier.yml").split("financement:\n")[1].split("date_debut")[0]
+    project.replace("dossier.yml", "financement:\n" + block, "financement: cpf\n")
     assert project.lines() == [
-        f"{DOSSIER_YML}:10: erreur: « financement » doit être un groupe de champs « clé: valeur », "
-        "reçu « cpf » [type-invalide]",
+        f"{DOSSIER_YML}:11: erreur: « financement » doit être un groupe de champs « clé: valeur », "
+        "reçu un texte [type-invalide]",
     ]
 
 

@@ -39,7 +39,7 @@ def test_invalid_utf8_gives_its_line(project: Project) -> None:
     raw = raw.replace(b"Quinze ans", b"Quinze \xe9t\xe9 ans")  # Latin-1 bytes
     project.write_bytes("02-investigation.md", raw)
     assert project.lines() == [
-        "dossiers/2026-001/02-investigation.md:25: erreur: encodage invalide : enregistrez le "
+        "dossiers/2026-001/02-investigation.md:28: erreur: encodage invalide : enregistrez le "
         "fichier en UTF-8 [encodage-invalide]",
         # The synthèse is finalised while a phase could not be read.
         "dossiers/2026-001/synthese.md:5: erreur: synthèse finalisée alors que la phase "
@@ -57,7 +57,7 @@ def test_nul_byte_is_a_binary_file(project: Project) -> None:
     project.write_bytes("01-preliminaire.md", raw)
     lines = project.lines()
     assert lines[0] == (
-        "dossiers/2026-001/01-preliminaire.md:13: erreur: octet nul : ce fichier n'est pas du "
+        "dossiers/2026-001/01-preliminaire.md:15: erreur: octet nul : ce fichier n'est pas du "
         "texte (fichier binaire ?) [fichier-binaire]"
     )
 

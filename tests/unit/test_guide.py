@@ -14,7 +14,13 @@ from bilan_gen.model import Phase
 
 GUIDE_DIR = Path(bilan_gen.__file__).resolve().parents[1] / "content" / "guide"
 FORMAT = (GUIDE_DIR / "format.md").read_text(encoding="utf-8")
-TABLES = ("DOSSIER_FIELDS", "FRONT_MATTER_FIELDS", "PHASE_FIELDS", "SYNTHESE_FIELDS")
+TABLES = (
+    "DOSSIER_FIELDS",
+    "FRONT_MATTER_FIELDS",
+    "PHASE_FIELDS",
+    "PRELIMINAIRE_FIELDS",
+    "SYNTHESE_FIELDS",
+)
 SCHEMA_FIELDS = [pair for table in TABLES for pair in schema.iter_fields(getattr(schema, table))]
 
 

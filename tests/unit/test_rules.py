@@ -25,6 +25,7 @@ seances:
     duree_h: 1
     type: entretien_individuel
     modalite: telephone
+    emargement: attestation_beneficiaire
 ---
 
 # Entretien de suivi
@@ -86,7 +87,7 @@ def test_draft_synthese_needs_none_of_it(project: Project) -> None:
 def test_proposed_suivi_needs_its_date(project: Project) -> None:
     project.replace("dossier.yml", "  date_prevue: 2026-10-20\n", "")
     assert project.lines() == [
-        f"{DOSSIER_YML}:16: erreur: champ « suivi.date_prevue » absent : obligatoire quand le "
+        f"{DOSSIER_YML}:23: erreur: champ « suivi.date_prevue » absent : obligatoire quand le "
         "suivi est proposé [champ-manquant]",
     ]
 
@@ -125,7 +126,7 @@ def test_total_over_24_hours(project: Project) -> None:
     _sessions_of(project, "02-investigation.md", ["8", "6", "4"])
     _sessions_of(project, "03-conclusions.md", ["2", "2.25"])
     assert project.lines() == [
-        f"{CONCLUSIONS}:11: erreur: total des séances 24,25 h : 24 h au plus (L6313-4) "
+        f"{CONCLUSIONS}:12: erreur: total des séances 24,25 h : 24 h au plus (L6313-4) "
         "[duree-depassee]",
     ]
 
@@ -134,7 +135,7 @@ def test_total_limit_from_options(project: Project) -> None:
     project.options = dataclasses.replace(project.options, duree_max_h=12.0)
     assert project.triples() == [
         ("duree-depassee", CONCLUSIONS, 7),  # 2 + 3 + 3 + 3 + 2 = 13
-        ("duree-depassee", DOSSIER_YML, 14),
+        ("duree-depassee", DOSSIER_YML, 21),
     ]
 
 
@@ -145,7 +146,7 @@ def test_planned_duration(project: Project, value: str, ok: bool) -> None:
         []
         if ok
         else [
-            f"{DOSSIER_YML}:14: erreur: durée prévue 24,25 h : 24 h au plus (L6313-4) "
+            f"{DOSSIER_YML}:21: erreur: durée prévue 24,25 h : 24 h au plus (L6313-4) "
             "[duree-depassee]"
         ]
     )
@@ -204,14 +205,15 @@ def test_session_before_start(project: Project) -> None:
 def test_session_after_end(project: Project) -> None:
     project.replace("dossier.yml", "date_fin: 2026-04-20", "date_fin: 2026-04-19")
     project.replace("synthese.md", "remise_le: 2026-04-20", "remise_le: 2026-04-21")
-    assert project.triples() == [("seance-hors-periode", CONCLUSIONS, 11)]
+    project.replace("dossier.yml", "jusqu_au: 2029-04-20", "jusqu_au: 2029-04-19")
+    assert project.triples() == [("seance-hors-periode", CONCLUSIONS, 12)]
 
 
 def test_end_before_start(project: Project) -> None:
     project.replace("dossier.yml", "date_fin: 2026-04-20", "date_fin: 2026-03-01")
     diags = [d for d in project.diagnostics() if d.code == "periode-invalide"]
     assert [(d.line, d.message) for d in diags] == [
-        (13, "date_fin (01/03/2026) avant date_debut (02/03/2026)")
+        (20, "date_fin (01/03/2026) avant date_debut (02/03/2026)")
     ]
 
 
@@ -263,11 +265,13 @@ def test_delivery_before_the_last_conclusions_session(project: Project) -> None:
 
 def test_suivi_session_comes_after_the_end_of_the_bilan(project: Project) -> None:
     project.write("04-suivi.md", SUIVI_TEXT.format(date="2026-10-20"))
+    project.append("dossier.yml", "  a_froid_le: 2026-10-20\n")
     assert project.diagnostics() == []
 
 
 def test_suivi_session_before_the_conclusions(project: Project) -> None:
     project.write("04-suivi.md", SUIVI_TEXT.format(date="2026-04-01"))
+    project.append("dossier.yml", "  a_froid_le: 2026-10-20\n")
     assert project.triples() == [("phases-desordre", SUIVI, 6)]
 
 

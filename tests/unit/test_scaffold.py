@@ -43,7 +43,8 @@ def test_scaffold_has_no_error(tmp_path: Path, consultant: str) -> None:
     folder = create_dossier("123", consultant, options)
     checked = check_dossier(folder, options)
     assert not checked.has_errors, checked.diagnostics
-    assert {d.code for d in checked.diagnostics} == {"section-trop-courte"}
+    # What remains to write, and the funding block of the mode (a warning before any session).
+    assert {d.code for d in checked.diagnostics} == {"section-trop-courte", "financement-incomplet"}
 
 
 def test_invalid_id_is_its_own_error(tmp_path: Path) -> None:

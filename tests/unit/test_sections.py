@@ -166,9 +166,9 @@ def test_optional_sections_may_be_absent_or_short(project: Project) -> None:
 @pytest.mark.parametrize(
     ("name", "heading", "line"),
     [
-        ("01-preliminaire.md", "## Format retenu", 19),
-        ("02-investigation.md", "## Pistes explorées", 35),
-        ("03-conclusions.md", "## Entretien de suivi", 31),
+        ("01-preliminaire.md", "## Format retenu", 21),
+        ("02-investigation.md", "## Pistes explorées", 38),
+        ("03-conclusions.md", "## Entretien de suivi", 33),
     ],
 )
 def test_phase_sections(project: Project, name: str, heading: str, line: int) -> None:

@@ -4,52 +4,61 @@
 every Markdown file, with ``PHASE_FIELDS`` for the phase files and ``SYNTHESE_FIELDS`` for the
 synthèse. The consultant guide's field reference and the JSON Schemas are generated from, or
 tested against, these tables, so they cannot drift.
+
+The tables of the compliance blocks (funding, sharing, retention, satisfaction) live in
+:mod:`bilan_gen.schema.compliance`; :class:`Field` and :class:`Kind` in
+:mod:`bilan_gen.schema.field`. Everything is importable from here.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from bilan_gen.schema.compliance import (
+    CONSERVATION_FIELDS,
+    CONTRAT_FIELDS,
+    CONVENTION_FIELDS,
+    CPF_FIELDS,
+    DIFFUSION_FIELDS,
+    EMARGEMENTS,
+    MODES_CONVENTION,
+    MOTIFS_CONSERVATION,
+    PAIEMENT_FIELDS,
+    PERIMETRES,
+    SATISFACTION_FIELDS,
+    TYPES_DESTINATAIRE,
+)
+from bilan_gen.schema.field import Field, Kind
 
-
-class Kind(enum.Enum):
-    """The type of a field's value, in the author's words."""
-
-    TEXT = "texte"
-    EMAIL = "adresse e-mail"
-    DATE = "date (AAAA-MM-JJ)"
-    BOOL = "true ou false"
-    INT = "nombre entier positif ou nul"
-    HOURS = "nombre d'heures"
-    CHOICE = "valeur de la liste"
-    MAPPING = "groupe de champs"
-    TEXT_LIST = "liste de textes"
-    MAPPING_LIST = "liste de groupes de champs"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a YAML file."""
-
-    key: str
-    """The YAML key, French, ASCII, snake_case."""
-    kind: Kind
-    """The type of its value."""
-    label: str
-    """French label used in messages and documentation."""
-    required: bool = False
-    """Whether the field must always be present (conditional rules live in validation)."""
-    help: str = ""
-    """French help for the documentation and the editor schema."""
-    choices: tuple[str, ...] = ()
-    """Allowed values, for :attr:`Kind.CHOICE`."""
-    children: tuple[Field, ...] = ()
-    """Sub-fields, for :attr:`Kind.MAPPING` and the items of :attr:`Kind.MAPPING_LIST`."""
-    identity: bool = False
-    """Identity data: its value is never echoed in a message."""
-    maximum: float | None = None
-    """Inclusive upper bound, for numbers."""
-
+__all__ = [
+    "CONSERVATION_FIELDS",
+    "CONTRAT_FIELDS",
+    "CONVENTION_FIELDS",
+    "CPF_FIELDS",
+    "DIFFUSION_FIELDS",
+    "DOSSIER_FIELDS",
+    "EMARGEMENTS",
+    "FRONT_MATTER_FIELDS",
+    "MODALITES",
+    "MODES_CONVENTION",
+    "MODES_FINANCEMENT",
+    "MODES_REMISE",
+    "MOTIFS_CONSERVATION",
+    "PAIEMENT_FIELDS",
+    "PASSTHROUGH_KEYS",
+    "PERIMETRES",
+    "PHASES",
+    "PHASE_FIELDS",
+    "PRELIMINAIRE_FIELDS",
+    "PREUVES",
+    "SATISFACTION_FIELDS",
+    "SEANCE_FIELDS",
+    "STATUTS",
+    "SYNTHESE_FIELDS",
+    "TYPES_DESTINATAIRE",
+    "Field",
+    "Kind",
+    "front_matter_fields",
+    "iter_fields",
+]
 
 PREUVES = ("contrat", "convention", "cgu_mcf", "formulaire")
 MODES_FINANCEMENT = (
@@ -101,6 +110,13 @@ DOSSIER_FIELDS: tuple[Field, ...] = (
         children=(
             Field("date", Kind.DATE, "date du consentement", required=True),
             Field("preuve", Kind.CHOICE, "preuve du consentement", required=True, choices=PREUVES),
+            Field(
+                "information_ethique_le",
+                Kind.DATE,
+                "date de l'information sur les règles déontologiques",
+                help="Consentement, confidentialité, destruction : au plus tard à la première "
+                "séance (Qualiopi, indicateur 9).",
+            ),
         ),
     ),
     Field(
@@ -111,6 +127,28 @@ DOSSIER_FIELDS: tuple[Field, ...] = (
         children=(
             Field(
                 "mode", Kind.CHOICE, "mode de financement", required=True, choices=MODES_FINANCEMENT
+            ),
+            Field(
+                "cpf",
+                Kind.MAPPING,
+                "financement par le CPF",
+                help="Obligatoire pour le mode cpf.",
+                children=CPF_FIELDS,
+            ),
+            Field(
+                "convention",
+                Kind.MAPPING,
+                "convention tripartite",
+                help="Obligatoire pour les modes plan_developpement et conge_reclassement "
+                "(R6313-8).",
+                children=CONVENTION_FIELDS,
+            ),
+            Field(
+                "contrat",
+                Kind.MAPPING,
+                "contrat avec le bénéficiaire",
+                help="Attendu pour le mode personnel.",
+                children=CONTRAT_FIELDS,
             ),
         ),
     ),
@@ -156,6 +194,29 @@ DOSSIER_FIELDS: tuple[Field, ...] = (
             ),
         ),
     ),
+    Field(
+        "diffusion",
+        Kind.MAPPING_LIST,
+        "diffusion à des tiers",
+        help="Les tiers qui reçoivent le dossier, avec l'accord ou à la demande du "
+        "bénéficiaire (L6313-4).",
+        children=DIFFUSION_FIELDS,
+    ),
+    Field(
+        "conservation",
+        Kind.MAPPING,
+        "conservation après la fin du bilan",
+        help="Sans ce groupe, rien n'est conservé : le dossier est détruit à la fin du bilan "
+        "(R6313-7).",
+        children=CONSERVATION_FIELDS,
+    ),
+    Field(
+        "satisfaction",
+        Kind.MAPPING,
+        "enquêtes de satisfaction",
+        help="Qualiopi, indicateur 30.",
+        children=SATISFACTION_FIELDS,
+    ),
 )
 
 SEANCE_FIELDS: tuple[Field, ...] = (
@@ -170,6 +231,13 @@ SEANCE_FIELDS: tuple[Field, ...] = (
     ),
     Field("type", Kind.CHOICE, "type de séance", required=True, choices=TYPES_SEANCE),
     Field("modalite", Kind.CHOICE, "modalité de la séance", required=True, choices=MODALITES),
+    Field(
+        "emargement",
+        Kind.CHOICE,
+        "preuve de présence (émargement)",
+        choices=EMARGEMENTS,
+        help="Attendue pour chaque séance d'un document finalisé (Qualiopi, indicateur 10).",
+    ),
 )
 
 FRONT_MATTER_FIELDS: tuple[Field, ...] = (
@@ -189,6 +257,17 @@ PHASE_FIELDS: tuple[Field, ...] = (
         children=SEANCE_FIELDS,
     ),
 )
+
+PRELIMINAIRE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "objectifs_fixes_le",
+        Kind.DATE,
+        "date de définition des objectifs avec le bénéficiaire",
+        help="Le programme personnalisé, défini pendant la phase préliminaire (Qualiopi, "
+        "indicateur 4).",
+    ),
+)
+"""Front-matter fields of the preliminary phase only."""
 
 SYNTHESE_FIELDS: tuple[Field, ...] = (
     Field("redigee_par", Kind.TEXT, "rédacteur de la synthèse", required=True),
@@ -215,6 +294,8 @@ def front_matter_fields(phase: str) -> tuple[Field, ...]:
     """Return the front-matter fields of the file of ``phase``."""
     if phase == "synthese":
         return FRONT_MATTER_FIELDS + SYNTHESE_FIELDS
+    if phase == "preliminaire":
+        return FRONT_MATTER_FIELDS + PHASE_FIELDS + PRELIMINAIRE_FIELDS
     return FRONT_MATTER_FIELDS + PHASE_FIELDS
 
 

@@ -1,0 +1,229 @@
+"""Destroy dossiers (R6313-7): the folder, its PDFs, its build cache, and a register line.
+
+:func:`plan_purge` lists what would go, without touching anything; :func:`execute_purge`
+deletes exactly those paths and appends one line per dossier to the destruction register
+(``registre-destructions.csv`` at the project root, kept in Git, never published): the id,
+the date, what was destroyed and on what ground — no name, no content. Nothing else is
+touched. Git history, backups, CI artefacts and the published site are beyond a working
+tree: :func:`format_history_commands` says what to run.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilan_gen.cache import CACHE_DIR, BuildCache
+from bilan_gen.config import Options
+from bilan_gen.crypto import decrypt_payload, parse_secret
+from bilan_gen.errors import BilanError
+from bilan_gen.loading import load_dossier
+from bilan_gen.printing.batch import DEFAULT_OUTPUT_DIR, PrintRequest
+from bilan_gen.retention import Motif, retention_state
+
+REGISTER_FILE = "registre-destructions.csv"
+REGISTER_HEADER = ("dossier", "detruit_le", "elements", "motif")
+MANUAL_GROUND = "destruction demandée avant l'échéance (bilan purge ID)"
+
+
+@dataclass(frozen=True)
+class PurgeTarget:
+    """One dossier to destroy and every path that goes with it."""
+
+    dossier_id: str
+    folder: Path
+    prints: tuple[Path, ...]
+    cache_entries: tuple[Path, ...]
+    ground: str
+    """Why it is destroyed, in French, dates only."""
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Everything deleted, the folder first."""
+        return (self.folder, *self.prints, *self.cache_entries)
+
+    @property
+    def elements(self) -> str:
+        """What is destroyed, for the register: counts only, never a file name."""
+        files = sum(1 for p in self.folder.rglob("*") if p.is_file())
+        parts = [f"dossier ({files} fichier{'s' if files > 1 else ''})"]
+        if self.prints:
+            parts.append(f"impressions ({len(self.prints)})")
+        if self.cache_entries:
+            parts.append(f"cache ({len(self.cache_entries)})")
+        return " ; ".join(parts)
+
+
+def site_secret(options: Options, env: Mapping[str, str]) -> bytes | None:
+    """The site secret if there is one (never created here), else None."""
+    try:
+        if options.secret_env in env:
+            return parse_secret(env[options.secret_env])
+        path = options.project_dir / options.secret_file
+        return parse_secret(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except (OSError, UnicodeDecodeError, BilanError):
+        return None
+
+
+def print_files(options: Options, dossier_id: str) -> list[Path]:
+    """The dossier's PDFs in ``impressions/`` (names of ``bilan pdf``, and ``<id>.*``)."""
+    folder = options.project_dir / DEFAULT_OUTPUT_DIR
+    if not folder.is_dir():
+        return []
+    names = {PrintRequest(folder, complet=c).target(dossier_id).name for c in (False, True)}
+    # Ids have no dot: "<id>.*" never matches another dossier's file.
+    found = [p for p in folder.iterdir() if p.name in names or p.name.startswith(dossier_id + ".")]
+    return sorted(found)
+
+
+def cache_entries(options: Options, dossier_id: str, secret: bytes | None) -> list[Path]:
+    """The build cache's entries of one dossier.
+
+    Entry names are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each entry is
+    decrypted with the site secret to read its id. Nothing is written or removed here.
+    """
+    cache_dir = options.project_dir / CACHE_DIR
+    if not cache_dir.is_dir():
+        return []
+    found = [p for p in cache_dir.iterdir() if p.name.split(".")[0] == dossier_id]
+    if secret is not None:
+        cache = BuildCache(cache_dir, secret, configuration="")
+        found += [p for p in sorted(cache_dir.glob("*.entry")) if _entry_id(cache, p) == dossier_id]
+    return sorted(set(found))
+
+
+def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether the build cache holds entries that cannot be attributed (no site secret)."""
+    cache_dir = options.project_dir / CACHE_DIR
+    return site_secret(options, env) is None and any(cache_dir.glob("*.entry"))
+
+
+def _entry_id(cache: BuildCache, path: Path) -> str | None:
+    """The dossier id of one cache entry, or None when it cannot be read."""
+    try:
+        # Read-only: BuildCache.load would also remove entries it cannot decrypt.
+        plain = decrypt_payload(cache._key, path.read_bytes())
+        data = json.loads(plain)
+    except (OSError, ValueError, BilanError):
+        return None
+    ident = data.get("id") if isinstance(data, dict) else None
+    return ident if isinstance(ident, str) else None
+
+
+def plan_purge(
+    options: Options,
+    folders: Sequence[Path],
+    today: dt.date,
+    env: Mapping[str, str] = os.environ,
+) -> list[PurgeTarget]:
+    """What destroying ``folders`` would delete, and on what ground. Touches nothing."""
+    secret = site_secret(options, env)
+    targets: list[PurgeTarget] = []
+    for folder in folders:
+        dossier, _ = load_dossier(folder)
+        state = retention_state(dossier, today, options.delai_grace_jours)
+        ground = state.reason if state.a_detruire else MANUAL_GROUND
+        targets.append(
+            PurgeTarget(
+                dossier_id=folder.name,
+                folder=folder,
+                prints=tuple(print_files(options, folder.name)),
+                cache_entries=tuple(cache_entries(options, folder.name, secret)),
+                ground=ground,
+            )
+        )
+    return targets
+
+
+def expired_folders(
+    options: Options, folders: Iterable[Path], today: dt.date
+) -> tuple[list[Path], list[Path]]:
+    """The dossiers *à détruire* on ``today``, and those left aside.
+
+    A dossier whose ``conservation`` names a reason that does not hold (a missing written
+    agreement, a missing ``jusqu_au``…) is left aside rather than destroyed: the consultant
+    fixes it (``bilan check``) or destroys it by its id.
+    """
+    expired: list[Path] = []
+    doubtful: list[Path] = []
+    for folder in folders:
+        dossier = load_dossier(folder)[0]
+        state = retention_state(dossier, today, options.delai_grace_jours)
+        if not state.a_detruire:
+            continue
+        intended = dossier.get("conservation.motif") not in (None, "aucun")
+        (doubtful if intended and state.motif is Motif.AUCUN else expired).append(folder)
+    return expired, doubtful
+
+
+def execute_purge(
+    targets: Sequence[PurgeTarget], options: Options, today: dt.date
+) -> list[tuple[str, ...]]:
+    """Delete every path of ``targets``, then record each destruction in the register.
+
+    Returns:
+        The register rows written.
+    """
+    rows: list[tuple[str, ...]] = []
+    for target in targets:
+        row = (target.dossier_id, today.isoformat(), target.elements, target.ground)
+        for path in target.paths:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        rows.append(row)
+    append_register(options.project_dir / REGISTER_FILE, rows)
+    return rows
+
+
+def append_register(path: Path, rows: Sequence[tuple[str, ...]]) -> None:
+    """Append ``rows`` to the CSV register, writing its header first when it is new."""
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not path.exists() or path.stat().st_size == 0:
+        writer.writerow(REGISTER_HEADER)
+    writer.writerows(rows)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(buffer.getvalue())
+
+
+def read_register(path: Path) -> list[dict[str, str]]:
+    """The register's rows (empty when there is no register yet)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [dict(row) for row in csv.DictReader(handle)]
+
+
+def format_history_commands(targets: Sequence[PurgeTarget], options: Options) -> list[str]:
+    """The commands and reminders that finish the job beyond the working tree."""
+    rels = [_relative(t.folder, options.project_dir) for t in targets]
+    ids = ", ".join(t.dossier_id for t in targets)
+    paths = " ".join(f"--path {rel}" for rel in rels)
+    return [
+        f"git rm -r --cached --quiet --ignore-unmatch {' '.join(rels)}",
+        f"git add {REGISTER_FILE}",
+        f'git commit -m "Destruction R6313-7 : {ids}"',
+        f"git filter-repo --invert-paths {paths}",
+        "git push --force --all && git push --force --tags",
+        "# Puis : reconstruisez et republiez le site (mkdocs build), supprimez les artefacts "
+        "de CI et les sauvegardes qui contiennent ces dossiers, et les PDF imprimés ailleurs "
+        "que dans impressions/.",
+    ]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
