@@ -64,12 +64,14 @@ class CacheEntry:
     """What a build needs of one valid dossier, without reading or rendering it again."""
 
     dossier_id: str
-    rotation: int
     diagnostics: tuple[Diagnostic, ...]
-    payload_b64: str
+    pages: tuple[tuple[str, int, str], ...]
+    """(audience, rotation, base64 payload): the beneficiary's view, then each third party's."""
     fingerprint: Fingerprint
     admin: dict[str, Any]
     """The checked values of ``dossier.yml`` (dates for retention); encrypted like the rest."""
+    lines: dict[str, int]
+    """Line of each key of ``dossier.yml``, for the retention warning."""
 
 
 class BuildCache:
@@ -112,6 +114,18 @@ class BuildCache:
         tmp.write_bytes(blob)
         os.replace(tmp, target)
 
+    def entries_of(self, dossier_id: str) -> list[Path]:
+        """The entry files of one dossier (names say nothing: each is decrypted, read-only)."""
+        found = []
+        for path in sorted(self.cache_dir.glob("*" + _SUFFIX)):
+            try:
+                data = json.loads(decrypt_payload(self._key, path.read_bytes()))
+            except (OSError, ValueError, BilanError):
+                continue
+            if isinstance(data, dict) and data.get("id") == dossier_id:
+                found.append(path)
+        return found
+
     def prune(self, used: Iterable[str]) -> None:
         """Remove the entries this build did not use, and leftovers of killed builds."""
         keep = {key + _SUFFIX for key in used}
@@ -144,16 +158,16 @@ def _entry_to_json(entry: CacheEntry, folder: Path) -> dict[str, Any]:
     fp = entry.fingerprint
     return {
         "id": entry.dossier_id,
-        "rotation": entry.rotation,
         "diagnostics": [
             [_relative(d.path, folder), d.line, d.severity.value, d.code, d.message]
             for d in entry.diagnostics
         ],
-        "payload": entry.payload_b64,
+        "pages": [list(page) for page in entry.pages],
         "needles": [[key.hex(), what, excusable] for key, what, excusable in fp.needles],
         "blobs": list(fp.blobs),
         "prefixes": list(fp.prefixes),
         "admin": entry.admin,
+        "lines": entry.lines,
     }
 
 
@@ -164,6 +178,6 @@ def _entry_from_json(data: dict[str, Any], folder: Path) -> CacheEntry:
     )
     needles = tuple((bytes.fromhex(k), what, bool(ex)) for k, what, ex in data["needles"])
     fingerprint = Fingerprint(data["id"], needles, tuple(data["blobs"]), tuple(data["prefixes"]))
-    return CacheEntry(
-        data["id"], int(data["rotation"]), diagnostics, data["payload"], fingerprint, data["admin"]
-    )
+    pages = tuple((str(a), int(r), str(payload)) for a, r, payload in data["pages"])
+    lines = {str(k): int(v) for k, v in data["lines"].items()}
+    return CacheEntry(data["id"], diagnostics, pages, fingerprint, data["admin"], lines)

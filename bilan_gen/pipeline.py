@@ -8,9 +8,10 @@ adapter) renders the site's own pages and one generic shell page into a staging 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,18 +20,20 @@ from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
 from bilan_gen.loading import discover
+from bilan_gen.model import Beneficiaire, Dossier
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
     PAYLOAD_PLACEHOLDER,
     SHELL_URI,
-    access_for,
     access_from,
+    audiences_of,
     encrypt_dossier,
     fill_shell,
     write_dossier_page,
 )
-from bilan_gen.rendering import Renderer
+from bilan_gen.rendering import SYNTHESE_ROUTE, RenderedDossier, Renderer
+from bilan_gen.retention import retention_diagnostic, retention_state
 from bilan_gen.validation import check_dossier, check_duplicate_ids
 from bilan_gen.verify import (
     Leak,
@@ -79,6 +82,8 @@ class BuildContext:
     index: OutputIndex
     baseline: set[bytes]
     cache: BuildCache | None = None
+    today: dt.date = dt.date.min
+    """The day of the build, for retention (R6313-7)."""
 
     @property
     def empty_shell(self) -> str:
@@ -92,7 +97,8 @@ class DossierOutcome:
 
     dossier_id: str
     diagnostics: tuple[Diagnostic, ...]
-    slug: str | None = None
+    slugs: tuple[str, ...] = ()
+    """The pages written: the beneficiary's, then each third party's."""
     cache_key: str | None = None
     cached: bool = False
     leaks: tuple[Leak, ...] = ()
@@ -111,23 +117,46 @@ class BuildReport:
         return sum(1 for o in self.outcomes if o.cached)
 
 
+def _views(
+    dossier: Dossier, rendered: RenderedDossier, secret: bytes
+) -> Iterator[tuple[str, int, str]]:
+    """(audience, rotation, payload) of each view: the beneficiary's whole dossier, and for
+    each third party what the beneficiary agreed to share (L6313-4), by default the synthèse."""
+    for audience in audiences_of(dossier, secret):
+        entry = audience.recipient
+        view = rendered
+        if entry is not None and entry.perimetre != "complet":
+            view = rendered.restricted_to({SYNTHESE_ROUTE})
+        if view.pages:  # nothing to share yet: the third party's code opens nothing
+            access = audience.access
+            yield access.audience, access.rotation, encrypt_dossier(view, access)
+
+
 def _entry_for(folder: Path, ctx: BuildContext) -> tuple[CacheEntry | None, tuple[Diagnostic, ...]]:
     """Validate, render and encrypt one dossier; None (with the errors) when it is invalid."""
     checked = check_dossier(folder, ctx.options)
     if checked.has_errors:
         return None, checked.diagnostics
     dossier = checked.dossier
-    access = access_for(dossier, ctx.secret)
-    payload = encrypt_dossier(ctx.renderer.render_dossier(dossier, ctx.options), access)
+    rendered = ctx.renderer.render_dossier(dossier, ctx.options)
     entry = CacheEntry(
         dossier.id,
-        access.rotation,
         checked.diagnostics,
-        payload,
+        tuple(_views(dossier, rendered, ctx.secret)),
         fingerprint(dossier),
         dossier.admin,
+        dossier.lines,
     )
     return entry, checked.diagnostics
+
+
+def _retention(entry: CacheEntry, folder: Path, ctx: BuildContext) -> Diagnostic | None:
+    """R6313-7: the warning that drops a dossier past its grace period or retention, else None."""
+    ident = entry.admin.get("beneficiaire") or {}
+    names = Beneficiaire(ident.get("prenom"), ident.get("nom"), ident.get("email"))
+    dossier = Dossier(entry.dossier_id, folder, names, entry.admin, entry.lines, {})
+    state = retention_state(dossier, ctx.today, ctx.options.delai_grace_jours)
+    return retention_diagnostic(dossier, state)
 
 
 def _build_one(folder: Path) -> DossierOutcome:
@@ -142,19 +171,19 @@ def _build_one(folder: Path) -> DossierOutcome:
             return DossierOutcome(folder.name, diagnostics)
         if ctx.cache and key:
             ctx.cache.store(key, entry, folder)
-    access = access_from(entry.dossier_id, entry.rotation, ctx.secret)
-    written = write_dossier_page(
-        ctx.site_dir, access, fill_shell(ctx.shell_html, entry.payload_b64)
-    )
+    dropped = _retention(entry, folder, ctx)
+    if dropped is not None:  # not published; its pages are pruned
+        return DossierOutcome(entry.dossier_id, (*entry.diagnostics, dropped), (), key, cached)
     leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
-    bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
+    slugs = []
+    for audience, rotation, payload in entry.pages:
+        access = access_from(entry.dossier_id, rotation, ctx.secret, audience)
+        written = write_dossier_page(ctx.site_dir, access, fill_shell(ctx.shell_html, payload))
+        bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
+        leaks += [bad_page] if bad_page else []
+        slugs.append(access.slug)
     return DossierOutcome(
-        entry.dossier_id,
-        entry.diagnostics,
-        access.slug,
-        key,
-        cached,
-        tuple(leaks + ([bad_page] if bad_page else [])),
+        entry.dossier_id, entry.diagnostics, tuple(slugs), key, cached, tuple(leaks)
     )
 
 
@@ -167,12 +196,16 @@ def build_dossiers(
     generic_texts: Iterable[str],
     theme_dirs: Iterable[Path] = (),
     cache: BuildCache | None = None,
+    today: dt.date | None = None,
 ) -> BuildReport:
     """Check, render, encrypt and write every dossier on every core, then verify the site.
 
     Everything else the site generator wrote is indexed first; each dossier's sensitive
     strings are looked up in it, and each dossier page is read back. Phrases of
     ``generic_texts`` (the shell, the standard titles) are not distinctive.
+
+    A dossier past its grace period or retention (R6313-7) is left out, with a warning; its
+    pages from an earlier build are removed. ``today`` is the day of the build.
 
     Raises:
         ValidationFailed: A dossier has errors (every diagnostic is attached).
@@ -189,12 +222,13 @@ def build_dossiers(
         index_output(site_dir, theme_dirs),
         baseline_of(generic_texts),
         cache,
+        today or dt.date.today(),
     )
     outcomes = parallel_map(_build_one, folders, context)
     diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
     if any(d.is_error for d in diagnostics):
         raise ValidationFailed(diagnostics)
-    slugs = [o.slug for o in outcomes if o.slug]
+    slugs = [slug for o in outcomes for slug in o.slugs]
     if len(slugs) != len(set(slugs)):
         raise BilanError("deux dossiers ont la même adresse : augmentez acces.rotation de l'un")
     prune_dossier_pages(site_dir, slugs)

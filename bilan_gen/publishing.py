@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilan_gen.crypto import derive_access_code, derive_slug_and_key, encrypt_payload, format_code
-from bilan_gen.model import Dossier
+from bilan_gen.folding import fold_words
+from bilan_gen.model import Diffusion, Dossier
 from bilan_gen.rendering import RenderedDossier
 
 BENEFICIAIRE = "beneficiaire"
@@ -66,6 +67,40 @@ def access_from(
     code = derive_access_code(secret, dossier_id, rotation, audience)
     slug, key = derive_slug_and_key(code)
     return Access(dossier_id, audience, rotation, code, slug, key)
+
+
+def recipient_audience(entry: Diffusion) -> str:
+    """The audience of a third party's code (L6313-4): its type and folded name.
+
+    The name only enters the key derivation; it is never written anywhere.
+    """
+    return f"diffusion:{entry.type}:{fold_words(entry.destinataire or '')}"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who opens a published view of a dossier: the beneficiary, or one third party."""
+
+    access: Access
+    recipient: Diffusion | None = None
+    """None for the beneficiary."""
+
+    @property
+    def label(self) -> str:
+        """For the consultant's eyes only (``bilan access``): who gets this code."""
+        entry = self.recipient
+        if entry is None:
+            return "bénéficiaire"
+        return f"{entry.destinataire} ({entry.type}, {entry.perimetre})"
+
+
+def audiences_of(dossier: Dossier, secret: bytes) -> list[Audience]:
+    """The beneficiary's access, then one per third party of ``diffusion``."""
+    found = [Audience(access_for(dossier, secret))]
+    for entry in dossier.diffusion:
+        audience = recipient_audience(entry)
+        found.append(Audience(access_from(dossier.id, entry.rotation, secret, audience), entry))
+    return found
 
 
 def encode_payload(rendered: RenderedDossier) -> bytes:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from bilan_gen.cache import CACHE_DIR, BuildCache
 from bilan_gen.config import Options
-from bilan_gen.crypto import decrypt_payload, parse_secret
+from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError
 from bilan_gen.loading import load_dossier
 from bilan_gen.printing.batch import DEFAULT_OUTPUT_DIR, PrintRequest
@@ -94,8 +93,7 @@ def cache_entries(options: Options, dossier_id: str, secret: bytes | None) -> li
         return []
     found = [p for p in cache_dir.iterdir() if p.name.split(".")[0] == dossier_id]
     if secret is not None:
-        cache = BuildCache(cache_dir, secret, configuration="")
-        found += [p for p in sorted(cache_dir.glob("*.entry")) if _entry_id(cache, p) == dossier_id]
+        found += BuildCache(cache_dir, secret, configuration="").entries_of(dossier_id)
     return sorted(set(found))
 
 
@@ -103,18 +101,6 @@ def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) ->
     """Whether the build cache holds entries that cannot be attributed (no site secret)."""
     cache_dir = options.project_dir / CACHE_DIR
     return site_secret(options, env) is None and any(cache_dir.glob("*.entry"))
-
-
-def _entry_id(cache: BuildCache, path: Path) -> str | None:
-    """The dossier id of one cache entry, or None when it cannot be read."""
-    try:
-        # Read-only: BuildCache.load would also remove entries it cannot decrypt.
-        plain = decrypt_payload(cache._key, path.read_bytes())
-        data = json.loads(plain)
-    except (OSError, ValueError, BilanError):
-        return None
-    ident = data.get("id") if isinstance(data, dict) else None
-    return ident if isinstance(ident, str) else None
 
 
 def plan_purge(

@@ -13,7 +13,7 @@ import datetime as dt
 import mimetypes
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,6 +30,7 @@ from bilan_gen.printing.document import render_print_view
 DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
 ROUTE_PREFIX = "#/"
 HOME_ROUTE = "accueil"
+SYNTHESE_ROUTE = Phase.SYNTHESE.value
 PRINT_ROUTE = "impression"
 """The print view of the synthèse: in the payload, not a tab (``bilan-site.js``)."""
 PRINT_TITLE = "Impression du document de synthèse"
@@ -103,6 +104,14 @@ class RenderedDossier:
     """``annexes/...`` path → (media type, bytes)."""
     print_view: RenderedPage | None = None
     """The printable document de synthèse, once the synthèse is finalised."""
+
+    def restricted_to(self, routes: set[str]) -> RenderedDossier:
+        """Only the pages of ``routes`` (and the annexes they show): a third party's view."""
+        pages = tuple(p for p in self.pages if p.route in routes)
+        view = self.print_view if SYNTHESE_ROUTE in routes else None
+        shown = " ".join([*(p.html for p in pages), view.html if view else ""])
+        assets = {name: item for name, item in self.assets.items() if name in shown}
+        return replace(self, pages=pages, assets=assets, print_view=view)
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON-ready payload that the browser decrypts and shows."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilan_gen.loading import load_dossier
-from bilan_gen.publishing import Access, access_for
+from bilan_gen.publishing import Access, access_for, audiences_of
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_SECRET = "5e" * 32
@@ -72,6 +72,13 @@ def accesses(project_dir: Path, secret: str = TEST_SECRET) -> dict[str, Access]:
     key = bytes.fromhex(secret)
     folders = sorted(p for p in (project_dir / "dossiers").iterdir() if p.is_dir())
     return {f.name: access_for(load_dossier(f)[0], key) for f in folders}
+
+
+def all_slugs(project_dir: Path, secret: str = TEST_SECRET) -> set[str]:
+    """Every dossier page a build writes: each beneficiary's, and each third party's."""
+    key = bytes.fromhex(secret)
+    folders = sorted(p for p in (project_dir / "dossiers").iterdir() if p.is_dir())
+    return {a.access.slug for f in folders for a in audiences_of(load_dossier(f)[0], key)}
 
 
 def tree_digest(root: Path) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from bilan_gen.config import load_options
 from bilan_gen.crypto import load_or_create_secret
 from bilan_gen.errors import BilanError
 from bilan_gen.loading import discover, load_dossier
-from bilan_gen.publishing import Access, access_for
+from bilan_gen.publishing import Audience, audiences_of
 
 
 @click.command(context_settings=CONTEXT)
@@ -29,7 +29,10 @@ from bilan_gen.publishing import Access, access_for
 )
 @click.pass_context
 def access(ctx: click.Context, ids: tuple[str, ...], output_format: str) -> None:
-    """Affiche le code d'accès et le lien de chaque dossier (ou des ID donnés).
+    """Affiche les codes d'accès et les liens de chaque dossier (ou des ID donnés).
+
+    Un code pour le bénéficiaire, puis un par destinataire de « diffusion » : il n'ouvre que
+    ce que le bénéficiaire a accepté de transmettre (par défaut, la synthèse seule).
 
     Les codes ne sont jamais écrits dans le site ni dans les journaux de construction :
     transmettez-les au bénéficiaire par un canal sûr.
@@ -58,22 +61,34 @@ def access(ctx: click.Context, ids: tuple[str, ...], output_format: str) -> None
     if missing:
         raise click.BadParameter(f"dossier(s) introuvable(s) : {', '.join(missing)}")
     chosen = [known[i] for i in ids] if ids else folders
-    rows = [access_for(load_dossier(folder)[0], secret) for folder in chosen]
+    rows = [row for folder in chosen for row in audiences_of(load_dossier(folder)[0], secret)]
     click.echo(format_accesses(rows, options.site_url, output_format), nl=False)
 
 
-def format_accesses(rows: list[Access], site_url: str, output_format: str) -> str:
-    """A table (or CSV) of id, code and link."""
-    links = [a.link(site_url) if site_url else a.uri + "#code=" + a.formatted_code for a in rows]
+def format_accesses(rows: list[Audience], site_url: str, output_format: str) -> str:
+    """A table (or CSV) of id, who, code and link: the beneficiary's, then third parties'."""
+    table = [
+        (
+            row.access.dossier_id,
+            row.label,
+            row.access.formatted_code,
+            row.access.link(site_url)
+            if site_url
+            else f"{row.access.uri}#code={row.access.formatted_code}",
+        )
+        for row in rows
+    ]
     if output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["dossier", "code", "lien"])
-        for access, link in zip(rows, links, strict=True):
-            writer.writerow([access.dossier_id, access.formatted_code, link])
+        writer.writerow(["dossier", "pour", "code", "lien"])
+        writer.writerows(table)
         return buffer.getvalue()
-    width = max([len("Dossier"), *(len(a.dossier_id) for a in rows)])
-    lines = [f"{'Dossier':<{width}}  {'Code d’accès':<24}  Lien"]
-    for access, link in zip(rows, links, strict=True):
-        lines.append(f"{access.dossier_id:<{width}}  {access.formatted_code:<24}  {link}")
+    header = ("Dossier", "Pour", "Code d’accès", "Lien")
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(r[:3], widths, strict=True))
+        + f"  {r[3]}"
+        for r in [header, *table]
+    ]
     return "\n".join(lines) + "\n"
