@@ -10,18 +10,10 @@ import csv
 import datetime as dt
 import io
 
-import jinja2
-
 from bilan_gen.audit import AuditReport, AuditRow
 from bilan_gen.model import Phase
+from bilan_gen.templating import TEMPLATES
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("bilan_gen", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 CSV_COLUMNS = (
     "dossier",
     "financement",
@@ -129,7 +121,7 @@ def title_of(report: AuditReport) -> str:
 
 def render_audit_html(report: AuditReport) -> str:
     """One self-contained HTML page."""
-    template = _TEMPLATES.get_template("audit.html")
+    template = TEMPLATES.get_template("audit.html")
     return template.render(
         title=title_of(report),
         generated=fr_date(report.genere_le),

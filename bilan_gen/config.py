@@ -6,10 +6,12 @@ mapping to :func:`options_from_mapping`, so the build and ``bilan check`` always
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bilan_gen.crypto import load_or_create_secret
 from bilan_gen.diagnostics import Diagnostic, error
 from bilan_gen.field_check import FieldContext, check_mapping
 from bilan_gen.legal import DEFAULT_MOTS_SENSIBLES, figure
@@ -194,6 +196,20 @@ def options_from_mapping(
         cache=values.get("cache", True),
     )
     return options, diags
+
+
+def project_secret(options: Options, env: Mapping[str, str]) -> tuple[bytes, bool]:
+    """The site secret of the project, created on first use: ``(secret, created)``.
+
+    Raises:
+        SecretError: The secret found is too short or unreadable.
+    """
+    return load_or_create_secret(
+        options.project_dir,
+        env,
+        env_name=options.secret_env,
+        relative_path=Path(options.secret_file),
+    )
 
 
 def find_plugin_section(data: Any) -> tuple[Any, KeyPath]:

@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import jinja2
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -26,6 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from bilan_gen.config import Options
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.printing.document import render_print_view
+from bilan_gen.templating import TEMPLATES
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
 ROUTE_PREFIX = "#/"
@@ -35,14 +35,6 @@ PRINT_ROUTE = "impression"
 """The print view of the synthèse: in the payload, not a tab (``bilan-site.js``)."""
 PRINT_TITLE = "Impression du document de synthèse"
 _FILE_ROUTES = {name: phase.value for phase, name in PHASE_FILES.items()}
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("bilan_gen", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass
@@ -242,7 +234,7 @@ def render_home(dossier: Dossier, options: Options, routes: list[str]) -> Render
         }
         for phase, s in sorted(dossier.seances, key=lambda ps: ps[1].date or dt.date.min)
     ]
-    html = _TEMPLATES.get_template("dossier_home.html").render(
+    html = TEMPLATES.get_template("dossier_home.html").render(
         prenom=dossier.beneficiaire.prenom or "",
         phases=phases,
         seances=seances,

@@ -52,6 +52,17 @@ def main(ctx: click.Context, config_file: Path) -> None:
     ctx.obj["config"] = config_file
 
 
+def folders_by_id(folders: list[Path], ids: tuple[str, ...]) -> list[Path]:
+    """The folders of ``ids`` (each once, in the order given); a usage error for unknown ids."""
+    known = {f.name: f for f in folders}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise click.BadParameter(
+            f"dossier(s) introuvable(s) : {', '.join(missing)}", param_hint="ID"
+        )
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
 def _register_commands() -> None:
     from bilan_gen.cli.access import access
     from bilan_gen.cli.audit import audit
@@ -63,11 +74,7 @@ def _register_commands() -> None:
     from bilan_gen.cli.schema import schema
     from bilan_gen.cli.status import status
 
-    for command in (check, new, access, pdf):
-        main.add_command(command)
-    for command in (status, preview, schema):
-        main.add_command(command)
-    for command in (purge, audit):
+    for command in (check, new, access, pdf, status, preview, schema, purge, audit):
         main.add_command(command)
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from bilan_gen.cli import CONTEXT
-from bilan_gen.config import load_options
-from bilan_gen.crypto import load_or_create_secret
+from bilan_gen.cli import CONTEXT, folders_by_id
+from bilan_gen.config import load_options, project_secret
 from bilan_gen.errors import BilanError
 from bilan_gen.loading import discover, load_dossier
 from bilan_gen.publishing import Audience, audiences_of
@@ -45,22 +44,13 @@ def access(ctx: click.Context, ids: tuple[str, ...], output_format: str) -> None
     config_path: Path = ctx.obj["config"]
     options, _ = load_options(config_path)
     try:
-        secret, created = load_or_create_secret(
-            options.project_dir,
-            os.environ,
-            env_name=options.secret_env,
-            relative_path=Path(options.secret_file),
-        )
+        secret, created = project_secret(options, os.environ)
     except BilanError as exc:
         raise click.ClickException(str(exc)) from None
     if created:
         click.echo(f"Secret du site créé dans {options.secret_file}.", err=True)
     folders, _ = discover(options.dossiers_dir)
-    known = {f.name: f for f in folders}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise click.BadParameter(f"dossier(s) introuvable(s) : {', '.join(missing)}")
-    chosen = [known[i] for i in ids] if ids else folders
+    chosen = folders_by_id(folders, ids) if ids else folders
     rows = [row for folder in chosen for row in audiences_of(load_dossier(folder)[0], secret)]
     click.echo(format_accesses(rows, options.site_url, output_format), nl=False)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, load_context_options
+from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import display_path, format_diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
@@ -33,13 +33,7 @@ def _chosen_folders(ids: tuple[str, ...], all_: bool, options: Options) -> list[
     folders, _ = discover(options.dossiers_dir)
     if all_:
         return folders
-    known = {f.name: f for f in folders}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise click.BadParameter(
-            f"dossier(s) introuvable(s) : {', '.join(missing)}", param_hint="ID"
-        )
-    return [known[i] for i in dict.fromkeys(ids)]
+    return folders_by_id(folders, ids)
 
 
 def _output_dir(output: Path | None, ctx: click.Context, options: Options) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bilan_gen.cache import CACHE_DIR
-from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, load_context_options
+from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import display_path
 from bilan_gen.loading import discover
@@ -37,13 +37,7 @@ def _chosen_folders(ids: tuple[str, ...], expired: bool, options: Options) -> li
                 err=True,
             )
         return chosen
-    known = {f.name: f for f in folders}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise click.BadParameter(
-            f"dossier(s) introuvable(s) : {', '.join(missing)}", param_hint="ID"
-        )
-    return [known[i] for i in dict.fromkeys(ids)]
+    return folders_by_id(folders, ids)
 
 
 def _confirmed(count: int) -> bool:

@@ -15,8 +15,7 @@ from mkdocs.structure.pages import Page
 
 from bilan_gen import pipeline, shell
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
-from bilan_gen.config import Options, options_from_mapping
-from bilan_gen.crypto import load_or_create_secret
+from bilan_gen.config import Options, options_from_mapping, project_secret
 from bilan_gen.diagnostics import Diagnostic, format_diagnostic
 from bilan_gen.errors import BilanError
 from bilan_gen.mkdocs_plugin import site_pages
@@ -64,12 +63,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
 
     def _load_secret(self, options: Options) -> bytes:
         try:
-            secret, created = load_or_create_secret(
-                options.project_dir,
-                os.environ,
-                env_name=options.secret_env,
-                relative_path=Path(options.secret_file),
-            )
+            secret, created = project_secret(options, os.environ)
         except BilanError as exc:
             raise PluginError(str(exc)) from None
         if created:

@@ -14,26 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import escape
 
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, display_path, format_summary
 from bilan_gen.model import ANNEXES_DIR, PRIVATE_DIRS, sorted_documents
 from bilan_gen.rendering import RenderedPage, Renderer, render_home
+from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation import CheckedDossier
 
 BANNER = "Aperçu local — non publié"
 """Shown at the top of every preview page: this is not the published site."""
 DRAFT_MARK = "brouillon"
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("bilan_gen", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -123,7 +115,7 @@ def _diagnostics(diags: Sequence[Diagnostic], folder: Path) -> dict[str, Any]:
 
 
 def _render(dossier_id: str, theme: PreviewTheme, version: str, **parts: Any) -> str:
-    return _TEMPLATES.get_template("preview.html").render(
+    return TEMPLATES.get_template("preview.html").render(
         version=version,
         dossier_id=dossier_id,
         banner=BANNER,

@@ -15,11 +15,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import jinja2
-
 from bilan_gen.config import Options
 from bilan_gen.model import MAIN_PHASES, Document, Dossier, Phase
 from bilan_gen.printing import formats
+from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation.markdown import parse_sections
 from bilan_gen.validation.sections import canonical_order
 
@@ -32,14 +31,6 @@ NOTICE = (
     "communiqué à un tiers qu’avec son accord (article L6313-4 du Code du travail)."
 )
 ANNEX_PHASES = (*MAIN_PHASES, Phase.SUIVI)
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("bilan_gen", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -195,7 +186,7 @@ def build_print_document(
 
 def render_print_html(document: PrintDocument) -> str:
     """The document as an HTML fragment (the site's print view, the PDF's body)."""
-    return _TEMPLATES.get_template("print/document.html").render(doc=document)
+    return TEMPLATES.get_template("print/document.html").render(doc=document)
 
 
 def render_print_page(document: PrintDocument, body_html: str | None = None) -> str:
@@ -206,7 +197,7 @@ def render_print_page(document: PrintDocument, body_html: str | None = None) -> 
         body_html: The fragment to use (annex images inlined, say); rendered if None.
     """
     body = render_print_html(document) if body_html is None else body_html
-    return _TEMPLATES.get_template("print/page.html").render(doc=document, body=body)
+    return TEMPLATES.get_template("print/page.html").render(doc=document, body=body)
 
 
 def render_print_view(
