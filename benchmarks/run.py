@@ -157,13 +157,15 @@ def time_serve_rebuild(project: Path, timeout: float = 120.0) -> float:
     )
     assert server.stderr is not None
     try:
-        builds = _serve_builds(server.stderr)
-        next(builds)  # the first build
+        events = _serve_events(server.stderr)
+        while next(events) != "serving":  # the first build, then the server listens
+            pass
         page = f"http://127.0.0.1:{port}/"
         urllib.request.urlopen(page, timeout=10).read()
         start = time.perf_counter()
         touch_one(project, "serve")
-        next(builds)  # "Documentation built" after the change
+        while next(events) != "built":  # the rebuild after the change
+            pass
         urllib.request.urlopen(page, timeout=10).read()
         return time.perf_counter() - start
     finally:
@@ -171,10 +173,13 @@ def time_serve_rebuild(project: Path, timeout: float = 120.0) -> float:
         server.wait(timeout=30)
 
 
-def _serve_builds(stream: Any) -> Iterator[None]:
+def _serve_events(stream: Any) -> Iterator[str]:
     for line in stream:
-        if "Documentation built" in line:
-            yield
+        if "Serving on" in line:
+            yield "serving"
+        elif "Documentation built" in line:
+            yield "built"
+    raise RuntimeError("mkdocs serve stopped")
 
 
 def row(name: str, seconds: float, peak: float | None, target: str) -> str:
@@ -187,6 +192,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="number of dossiers")
     parser.add_argument("--large", type=int, default=10000, help="large N (0: skip)")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain build")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO.parent,
+        help="where to make the corpora (default: beside the repository, on its disk)",
+    )
     parser.add_argument("--internal-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-verify", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -201,7 +212,7 @@ def main() -> None:
         "| measure | time | peak memory | target |",
         "| --- | --- | --- | --- |",
     ]
-    with tempfile.TemporaryDirectory(prefix="bilan-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bilan-bench-", dir=args.workdir) as tmp:
         ours, plain = make_projects(Path(tmp), n)
         check_s, check_m = timed([sys.executable, "-m", "bilan_gen.cli", "check"], ours)
         lines.append(row(f"bilan check, N = {n:,}", check_s, check_m, "< 3 s at 1,000"))
@@ -220,13 +231,13 @@ def main() -> None:
         lines.append(row("rebuild, one dossier changed", time_rebuild(ours), None, "< 2 s"))
         lines.append(row("same under mkdocs serve", time_serve_rebuild(ours), None, "< 2 s"))
     if args.large:
-        lines += large_rows(args.large, n, build_s)
+        lines += large_rows(args.large, n, build_s, args.workdir)
     print("\n".join(lines))
 
 
-def large_rows(large: int, n: int, build_s: float) -> list[str]:
+def large_rows(large: int, n: int, build_s: float, workdir: Path) -> list[str]:
     """Check and cold build at the large N: linear growth and memory."""
-    with tempfile.TemporaryDirectory(prefix="bilan-bench-large-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bilan-bench-large-", dir=workdir) as tmp:
         ours, _ = make_projects(Path(tmp), large, plain=False)
         check_s, check_m = timed([sys.executable, "-m", "bilan_gen.cli", "check"], ours)
         big_s, big_m = cold_build(ours)

@@ -13,6 +13,7 @@ leaves no half-written entry) and an entry that does not decrypt is a miss, then
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -28,7 +29,7 @@ from bilan_gen.config import Options
 from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
 from bilan_gen.diagnostics import Diagnostic, Severity
 from bilan_gen.errors import BilanError
-from bilan_gen.verify import Fingerprint
+from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -114,6 +115,11 @@ class BuildCache:
         tmp.write_bytes(blob)
         os.replace(tmp, target)
 
+    def gram_cache(self) -> GramCache:
+        """Where the output index keeps the n-gram digests of the site's public texts."""
+        make_private_dir(self.cache_dir)
+        return GramCache(self.cache_dir / "grams")
+
     def entries_of(self, dossier_id: str) -> list[Path]:
         """The entry files of one dossier (names say nothing: each is decrypted, read-only)."""
         found = []
@@ -131,7 +137,7 @@ class BuildCache:
         keep = {key + _SUFFIX for key in used}
         if self.cache_dir.is_dir():
             for path in self.cache_dir.iterdir():
-                if path.name not in keep and path.name != ".gitignore":
+                if path.is_file() and path.name not in keep and path.name != ".gitignore":
                     path.unlink(missing_ok=True)
 
 
@@ -145,6 +151,24 @@ def _decode_date(data: dict[str, Any]) -> Any:
     if set(data) == {"$date"}:
         return dt.date.fromisoformat(data["$date"])
     return data
+
+
+def _pack_needles(needles: tuple[tuple[bytes, str, bool], ...]) -> dict[str, Any]:
+    """Needles as one base64 string of digests and a short list of kinds (compact, fast)."""
+    kinds = sorted({(what, excusable) for _, what, excusable in needles})
+    index = {kind: i for i, kind in enumerate(kinds)}
+    return {
+        "keys": base64.b64encode(b"".join(key for key, _, _ in needles)).decode("ascii"),
+        "kinds": [list(kind) for kind in kinds],
+        "of": bytes(index[(what, ex)] for _, what, ex in needles).hex(),
+    }
+
+
+def _unpack_needles(data: dict[str, Any]) -> tuple[tuple[bytes, str, bool], ...]:
+    keys = base64.b64decode(data["keys"])
+    kinds = [(str(what), bool(ex)) for what, ex in data["kinds"]]
+    of = bytes.fromhex(data["of"])
+    return tuple((keys[i * 8 : i * 8 + 8], *kinds[k]) for i, k in enumerate(of))
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -163,7 +187,7 @@ def _entry_to_json(entry: CacheEntry, folder: Path) -> dict[str, Any]:
             for d in entry.diagnostics
         ],
         "pages": [list(page) for page in entry.pages],
-        "needles": [[key.hex(), what, excusable] for key, what, excusable in fp.needles],
+        "needles": _pack_needles(fp.needles),
         "blobs": list(fp.blobs),
         "prefixes": list(fp.prefixes),
         "admin": entry.admin,
@@ -176,7 +200,7 @@ def _entry_from_json(data: dict[str, Any], folder: Path) -> CacheEntry:
         Diagnostic(folder / path, line, Severity(severity), code, message)
         for path, line, severity, code, message in data["diagnostics"]
     )
-    needles = tuple((bytes.fromhex(k), what, bool(ex)) for k, what, ex in data["needles"])
+    needles = _unpack_needles(data["needles"])
     fingerprint = Fingerprint(data["id"], needles, tuple(data["blobs"]), tuple(data["prefixes"]))
     pages = tuple((str(a), int(r), str(payload)) for a, r, payload in data["pages"])
     lines = {str(k): int(v) for k, v in data["lines"].items()}

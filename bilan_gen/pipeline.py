@@ -213,13 +213,14 @@ def build_dossiers(
     """
     folders, tree = discover(options.dossiers_dir)
     tree += check_duplicate_ids(folders)
+    grams = cache.gram_cache() if cache is not None else None
     context = BuildContext(
         options,
         secret,
         renderer,
         site_dir,
         shell_html,
-        index_output(site_dir, theme_dirs),
+        index_output(site_dir, theme_dirs, grams),
         baseline_of(generic_texts),
         cache,
         today or dt.date.today(),
@@ -235,8 +236,9 @@ def build_dossiers(
     leaks = [leak for o in outcomes for leak in o.leaks]
     if leaks:
         raise LeakFound(leaks, site_dir)
-    if cache is not None:
+    if cache is not None and grams is not None:
         cache.prune(o.cache_key for o in outcomes if o.cache_key)
+        grams.prune()
     return BuildReport(tuple(diagnostics), tuple(outcomes))
 
 

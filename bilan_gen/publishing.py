@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,10 +124,12 @@ def fill_shell(shell_html: str, payload_b64: str) -> str:
 
 
 def write_dossier_page(site_dir: Path, access: Access, page_html: str) -> Path:
-    """Write ``d/<slug>/index.html`` under ``site_dir``."""
+    """Write ``d/<slug>/index.html`` under ``site_dir``.
+
+    Written in place: ``site_dir`` is a build's staging directory, published whole or not at
+    all, so no reader ever sees a half-written page.
+    """
     target = site_dir / DOSSIER_URI_PREFIX / access.slug / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp-{os.getpid()}")
-    tmp.write_text(page_html, encoding="utf-8")
-    tmp.replace(target)
+    target.write_text(page_html, encoding="utf-8")
     return target

@@ -24,6 +24,7 @@ import base64
 import gzip
 import hashlib
 import html
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -127,14 +128,50 @@ def _is_theme_copy(rel: str, data: bytes, theme_dirs: Iterable[Path]) -> bool:
     return False
 
 
-def index_output(site_dir: Path, theme_dirs: Iterable[Path] = ()) -> OutputIndex:
+class GramCache:
+    """The n-gram digests of output texts already indexed, by the digest of each text.
+
+    The site's own pages rarely change between builds: their digests are read back instead
+    of tokenised again. They are digests of public output only; nothing here is secret.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.used: set[str] = set()
+
+    def grams_of(self, text: str) -> list[bytes]:
+        """The n-gram digests of ``text``, from the cache or computed (then stored)."""
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+        self.used.add(key)
+        path = self.cache_dir / f"{key}.grams"
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            blob = b"".join(dict.fromkeys(map(digest, ngrams(tokens_of(text), _SIZES))))
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(blob)
+            os.replace(tmp, path)
+        return [blob[i : i + 8] for i in range(0, len(blob), 8)]
+
+    def prune(self) -> None:
+        """Forget the texts this build did not show."""
+        if self.cache_dir.is_dir():
+            for path in self.cache_dir.iterdir():
+                if path.name.split(".")[0] not in self.used:
+                    path.unlink(missing_ok=True)
+
+
+def index_output(
+    site_dir: Path, theme_dirs: Iterable[Path] = (), grams: GramCache | None = None
+) -> OutputIndex:
     """Index every file under ``site_dir``; ``theme_dirs`` hold the theme's own files."""
     index = OutputIndex()
     theme = list(theme_dirs)
     seen: set[str] = set()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(site_dir).as_posix()
-        _add_grams(index, path, rel)
+        _add_grams(index, path, _text_grams(rel, None))
         data = read_output(path)
         index.blobs.setdefault(hashlib.sha256(data).hexdigest(), path)
         name = rel[:-3] if rel.endswith(".gz") else rel
@@ -142,17 +179,26 @@ def index_output(site_dir: Path, theme_dirs: Iterable[Path] = ()) -> OutputIndex
             continue
         # Payloads are ciphertext: their base64 would only give random "words".
         text = strip_payload(data.decode("utf-8", errors="replace"))[0]
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest not in seen:
-            seen.add(digest)
+        text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if text_digest not in seen:
+            seen.add(text_digest)
             index.texts.append((path, text))
-            _add_grams(index, path, text)
+            _add_grams(index, path, _text_grams(text, grams))
     return index
 
 
-def _add_grams(index: OutputIndex, path: Path, text: str) -> None:
-    for gram in ngrams(tokens_of(text), range(1, WINDOW + 1)):
-        index.grams.setdefault(digest(gram), path)
+_SIZES = range(1, WINDOW + 1)
+
+
+def _text_grams(text: str, grams: GramCache | None) -> Iterable[bytes]:
+    if grams is None:
+        return map(digest, ngrams(tokens_of(text), _SIZES))
+    return grams.grams_of(text)
+
+
+def _add_grams(index: OutputIndex, path: Path, keys: Iterable[bytes]) -> None:
+    for key in keys:
+        index.grams.setdefault(key, path)
 
 
 @dataclass(frozen=True)

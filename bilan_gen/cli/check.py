@@ -10,7 +10,7 @@ from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import format_diagnostic, format_json, format_summary, sort_diagnostics
 from bilan_gen.model import DOSSIER_FILE
-from bilan_gen.validation import check_dossier, check_project
+from bilan_gen.validation import check_diagnostics
 
 
 def _dossier_folder(path: Path, options: Options) -> Path | None:
@@ -76,13 +76,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, output_form
     """
     options, diags = load_context_options(ctx)
     folders, files = _selection(paths, options)
-    if folders is None:
-        checked, tree = check_project(options)
-        diags += tree
-    else:
-        checked = [check_dossier(folder, options) for folder in folders]
-    for item in checked:
-        diags += item.diagnostics
+    count, found = check_diagnostics(options, folders)
+    diags += found
     if files is not None:
         diags = [d for d in diags if d.path.resolve() in files]
     diags = sort_diagnostics(diags)
@@ -91,6 +86,6 @@ def check(ctx: click.Context, paths: tuple[Path, ...], strict: bool, output_form
     else:
         for diag in diags:
             click.echo(format_diagnostic(diag))
-        click.echo(format_summary(diags, len(checked)))
+        click.echo(format_summary(diags, count))
     failed = any(d.is_error for d in diags) or (strict and bool(diags))
     ctx.exit(EXIT_PROBLEMS if failed else EXIT_OK)

@@ -101,12 +101,31 @@ def _sections(
         html, used = render(body)
         assets |= used
         return (PrintSection("", html),)
-    out = []
-    for _, section in ordered:
-        html, used = render(section.markdown)
+    htmls = _render_all([section.markdown for _, section in ordered], render, assets)
+    return tuple(
+        PrintSection(section.title, html) for (_, section), html in zip(ordered, htmls, strict=True)
+    )
+
+
+_SPLIT = "<!--bilan-section-split-->"
+
+
+def _render_all(texts: list[str], render: RenderMarkdown, assets: set[str]) -> list[str]:
+    """Render several Markdown texts in one pass (a pass costs more than its text), split back.
+
+    Falls back to one pass per text when a text swallows the separator (an unclosed fence).
+    """
+    html, used = render(f"\n\n{_SPLIT}\n\n".join(texts))
+    parts = html.split(_SPLIT)
+    if len(parts) == len(texts):
         assets |= used
-        out.append(PrintSection(section.title, html))
-    return tuple(out)
+        return [part.strip() for part in parts]
+    out = []
+    for text in texts:
+        part, used = render(text)
+        assets |= used
+        out.append(part)
+    return out
 
 
 def _provider(options: Options) -> tuple[Fact, ...]:

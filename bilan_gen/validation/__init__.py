@@ -97,3 +97,27 @@ def check_project(
 def _check_task(folder: Path) -> CheckedDossier:
     options: Options = worker_context()
     return check_dossier(folder, options)
+
+
+def check_diagnostics(
+    options: Options, folders: Iterable[Path] | None = None
+) -> tuple[int, list[Diagnostic]]:
+    """Like :func:`check_project`, for diagnostics only: how many dossiers, and every problem.
+
+    Workers send back diagnostics alone, not the dossiers' text: ``bilan check`` on thousands
+    of dossiers stays fast and small.
+    """
+    all_folders, tree_diags = discover(options.dossiers_dir)
+    if folders is None:
+        tree_diags += check_duplicate_ids(all_folders)
+        folders = all_folders
+    else:
+        tree_diags = []
+    chosen = list(folders)
+    found = parallel_map(_diagnostics_task, chosen, options)
+    return len(chosen), sort_diagnostics([*tree_diags, *(d for group in found for d in group)])
+
+
+def _diagnostics_task(folder: Path) -> tuple[Diagnostic, ...]:
+    options: Options = worker_context()
+    return check_dossier(folder, options).diagnostics

@@ -40,7 +40,9 @@ def find_sensitive(
 ) -> list[tuple[int, list[str]]]:
     """``(file line, words found)`` for each unacknowledged prose line of ``body``."""
     terms = sensitive_terms(words)
-    if not terms:
+    whole = f" {fold_words(body)} "
+    terms = tuple((word, key) for word, key in terms if f" {key} " in whole)
+    if not terms:  # most bodies: one fold, no line-by-line scan
         return []
     raw_lines = body.split("\n")
     lines = blank_comments(body).split("\n")

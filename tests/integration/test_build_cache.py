@@ -119,7 +119,7 @@ def test_a_corrupt_entry_and_leftovers_are_discarded(built_copy: Path) -> None:
 
 
 def test_the_cache_holds_nothing_in_clear(built_copy: Path) -> None:
-    cache_bytes = b"".join(p.read_bytes() for p in (built_copy / CACHE).iterdir())
+    cache_bytes = b"".join(p.read_bytes() for p in (built_copy / CACHE).rglob("*") if p.is_file())
     for did, ident in identities(built_copy).items():
         for value in (did, ident.prenom, ident.nom, ident.email):
             assert value.encode("utf-8") not in cache_bytes, did
