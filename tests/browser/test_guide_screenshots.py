@@ -1,14 +1,15 @@
 """The screenshots of the consultant guide, taken from the real site: they never go stale.
 
-Each test builds or serves the *fictional* sample dossiers only, and writes its capture to
+The captures are published with the guide, in clear: they must show no dossier of the site.
+So each test builds or serves a demonstration project whose only dossier is the fictional
+test dossier ``tests/data/base`` (never part of ``dossiers/``), and writes its capture to
 ``content/guide/captures/`` (committed, referenced by the guide) when the pixels changed.
-Captures show the screens, not much dossier text: the home page and its form, a dossier's
-home with its tabs, the preview's banner and diagnostics.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +23,16 @@ if TYPE_CHECKING:
 
 CAPTURES = REPO / "content" / "guide" / "captures"
 VIEWPORT = {"width": 1024, "height": 640}
-SAMPLE = "2026-014"
-"""A fictional sample dossier, the only kind a capture may show."""
+DEMO = "2026-001"
+"""The fictional test dossier, the only one a capture may show: not a dossier of the site."""
+
+
+def demo_project(target: Path) -> Path:
+    """The site's sources with the test dossier in place of the site's dossiers."""
+    project = copy_project(target)
+    shutil.rmtree(project / "dossiers")
+    shutil.copytree(REPO / "tests" / "data" / "base" / "dossiers", project / "dossiers")
+    return project
 
 
 def save_capture(page: Page, name: str) -> Path:
@@ -40,7 +49,7 @@ def save_capture(page: Page, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    project = copy_project(tmp_path_factory.mktemp("guide-site"))
+    project = demo_project(tmp_path_factory.mktemp("guide-site"))
     result = build(project)
     assert result.returncode == 0, result.output
     with serve(result.site_dir) as base_url:
@@ -63,7 +72,7 @@ def test_capture_the_home_page_and_its_form(shot: Page, site: tuple[str, Path]) 
 
 def test_capture_an_unlocked_sample_dossier(shot: Page, site: tuple[str, Path]) -> None:
     base_url, project = site
-    access = accesses(project)[SAMPLE]
+    access = accesses(project)[DEMO]
     shot.goto(base_url)
     shot.locator("[data-bilan-form] input").fill(access.formatted_code)
     shot.locator("[data-bilan-form] button[type=submit]").click()
@@ -75,12 +84,18 @@ def test_capture_an_unlocked_sample_dossier(shot: Page, site: tuple[str, Path]) 
 
 
 def test_capture_the_preview(shot: Page, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    yml = project / "dossiers" / "2026-037" / "dossier.yml"
+    project = demo_project(tmp_path / "project")
+    folder = project / "dossiers" / DEMO
+    investigation = folder / "02-investigation.md"
+    investigation.write_text(
+        investigation.read_text("utf-8").replace("statut: finalise", "statut: brouillon", 1),
+        encoding="utf-8",
+    )
+    yml = folder / "dossier.yml"
     text = yml.read_text(encoding="utf-8")
     # One warning, to show what diagnostics look like in the preview.
-    yml.write_text(re.sub(r"^duree_prevue_h:", "lieu: Vannes\nduree_prevue_h:", text, flags=re.M))
-    server = start_preview(project, "2026-037")
+    yml.write_text(re.sub(r"^duree_prevue_h:", "lieu: Rouen\nduree_prevue_h:", text, flags=re.M))
+    server = start_preview(project, DEMO)
     try:
         shot.goto(server.url + "#/investigation")
         shot.locator("[data-bilan-draft-notice]").wait_for()
