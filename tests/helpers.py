@@ -102,3 +102,25 @@ def copy_base(root: Path) -> Project:
     """Copy the base project (``dossiers/2026-001``) into ``root``."""
     shutil.copytree(BASE_DIR, root, dirs_exist_ok=True)
     return Project(root)
+
+
+def suivi_text(date: str = "2026-10-20", statut: str = "finalise") -> str:
+    """A valid ``04-suivi.md`` for the base dossier: one session on ``date``."""
+    return f"""\
+---
+dossier: "{BASE_ID}"
+phase: suivi
+consultant: Claire Mercier
+statut: {statut}
+seances:
+  - date: {date}
+    duree_h: 1
+    type: entretien_individuel
+    modalite: telephone
+    emargement: attestation_beneficiaire
+---
+
+# Entretien de suivi
+
+Le projet avance comme prévu.
+"""

@@ -4,29 +4,11 @@ satisfaction are not recorded. Judged from the files alone, never from today's d
 
 from __future__ import annotations
 
-from helpers import Project
+from helpers import Project, suivi_text
 
 DOSSIER_YML = "dossiers/2026-001/dossier.yml"
 PRELIM = "dossiers/2026-001/01-preliminaire.md"
 INVESTIGATION = "dossiers/2026-001/02-investigation.md"
-SUIVI_TEXT = """\
----
-dossier: "2026-001"
-phase: suivi
-consultant: Claire Mercier
-statut: {statut}
-seances:
-  - date: 2026-10-20
-    duree_h: 1
-    type: entretien_individuel
-    modalite: telephone
-    emargement: attestation_beneficiaire
----
-
-# Entretien de suivi
-
-Le projet avance comme prévu.
-"""
 
 
 def test_the_base_dossier_has_all_its_evidence(project: Project) -> None:
@@ -123,9 +105,9 @@ def test_end_of_bilan_satisfaction(project: Project) -> None:
 
 
 def test_six_month_satisfaction_with_the_follow_up(project: Project) -> None:
-    project.write("04-suivi.md", SUIVI_TEXT.format(statut="brouillon"))
+    project.write("04-suivi.md", suivi_text(statut="brouillon"))
     assert project.diagnostics() == []
-    project.write("04-suivi.md", SUIVI_TEXT.format(statut="finalise"))
+    project.write("04-suivi.md", suivi_text(statut="finalise"))
     assert project.lines() == [
         f"{DOSSIER_YML}:31: avertissement: « satisfaction.a_froid_le » absent : enquête de "
         "satisfaction à six mois attendue (entretien de suivi finalisé ; Qualiopi, indicateur "

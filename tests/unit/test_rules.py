@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers import Project
+from helpers import Project, suivi_text
 
 DOSSIER_YML = "dossiers/2026-001/dossier.yml"
 PRELIM = "dossiers/2026-001/01-preliminaire.md"
@@ -13,25 +13,6 @@ INVESTIGATION = "dossiers/2026-001/02-investigation.md"
 CONCLUSIONS = "dossiers/2026-001/03-conclusions.md"
 SYNTHESE = "dossiers/2026-001/synthese.md"
 SUIVI = "dossiers/2026-001/04-suivi.md"
-
-SUIVI_TEXT = """\
----
-dossier: "2026-001"
-phase: suivi
-consultant: Claire Mercier
-statut: finalise
-seances:
-  - date: {date}
-    duree_h: 1
-    type: entretien_individuel
-    modalite: telephone
-    emargement: attestation_beneficiaire
----
-
-# Entretien de suivi
-
-Le projet avance comme prévu.
-"""
 
 
 # --- Rule 4: a finalised synthèse -------------------------------------------------------
@@ -264,13 +245,13 @@ def test_delivery_before_the_last_conclusions_session(project: Project) -> None:
 
 
 def test_suivi_session_comes_after_the_end_of_the_bilan(project: Project) -> None:
-    project.write("04-suivi.md", SUIVI_TEXT.format(date="2026-10-20"))
+    project.write("04-suivi.md", suivi_text(date="2026-10-20"))
     project.append("dossier.yml", "  a_froid_le: 2026-10-20\n")
     assert project.diagnostics() == []
 
 
 def test_suivi_session_before_the_conclusions(project: Project) -> None:
-    project.write("04-suivi.md", SUIVI_TEXT.format(date="2026-04-01"))
+    project.write("04-suivi.md", suivi_text(date="2026-04-01"))
     project.append("dossier.yml", "  a_froid_le: 2026-10-20\n")
     assert project.triples() == [("phases-desordre", SUIVI, 6)]
 
