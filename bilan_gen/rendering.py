@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from bilan_gen.config import Options
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.printing.document import render_print_view
 from bilan_gen.templating import TEMPLATES
+from bilan_gen.validation.markdown import parse_sections
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
 ROUTE_PREFIX = "#/"
@@ -35,6 +37,8 @@ PRINT_ROUTE = "impression"
 """The print view of the synthèse: in the payload, not a tab (``bilan-site.js``)."""
 PRINT_TITLE = "Impression du document de synthèse"
 _FILE_ROUTES = {name: phase.value for phase, name in PHASE_FILES.items()}
+_SPLIT = "<!--bilan-section-split-->"
+_HEADING = re.compile(r"^\s*<h2\b.*?</h2>", re.S)
 
 
 @dataclass
@@ -145,19 +149,47 @@ class Renderer:
         html = self._md.convert(text)
         return html, set(self._state.assets)
 
+    def render_sections(self, body: str, body_line: int) -> tuple[str, set[str], dict[int, str]]:
+        """Render a body once, and also cut it into its ``##`` sections (without headings).
+
+        Returns the page HTML, the annexes it shows, and each ``##`` section's HTML by its
+        heading's file line (empty when the cut fails, say inside raw HTML).
+        """
+        heads = [s for s in parse_sections(body, body_line) if s.level <= 2]
+        marks = {s.line - body_line for s in heads}
+        lines: list[str] = []
+        for index, line in enumerate(body.split("\n")):
+            if index in marks:
+                lines += ["", _SPLIT, ""]
+            lines.append(line)
+        html, used = self.render_markdown("\n".join(lines))
+        parts = html.split(_SPLIT)
+        if len(parts) != len(heads) + 1:
+            return self.render_markdown(body) + ({},)
+        cut = {
+            head.line: _HEADING.sub("", part, count=1).strip()
+            for head, part in zip(heads, parts[1:], strict=True)
+            if head.level == 2
+        }
+        return "".join(parts), used, cut
+
     def render_dossier(self, dossier: Dossier, options: Options) -> RenderedDossier:
         """Render the dossier home and every finalised document (drafts never leave)."""
         pages: list[RenderedPage] = []
         assets: set[str] = set()
+        sections: dict[int, str] | None = None
         for phase, doc in sorted_documents(dossier.documents):
             if not doc.finalised:
                 continue
-            html, used = self.render_markdown(doc.body)
+            if phase is Phase.SYNTHESE:
+                html, used, sections = self.render_sections(doc.body, doc.body_line)
+            else:
+                html, used = self.render_markdown(doc.body)
             assets |= used
             pages.append(RenderedPage(phase.value, phase.label, html))
         home = render_home(dossier, options, [p.route for p in pages])
         title = "Votre bilan de compétences"
-        view = render_print_view(dossier, options, self.render_markdown)
+        view = render_print_view(dossier, options, self.render_markdown, sections)
         printable = RenderedPage(PRINT_ROUTE, PRINT_TITLE, view[0]) if view else None
         assets |= view[1] if view else set()
         return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets), printable)

@@ -12,7 +12,7 @@ brings its own title, identification block and confidentiality notice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bilan_gen.config import Options
@@ -89,12 +89,22 @@ def synthese_of(dossier: Dossier) -> Document | None:
 
 
 def _sections(
-    doc: Document, options: Options, render: RenderMarkdown, assets: set[str]
+    doc: Document,
+    options: Options,
+    render: RenderMarkdown,
+    assets: set[str],
+    prerendered: Mapping[int, str] | None = None,
 ) -> tuple[PrintSection, ...]:
-    """The ``##`` sections of ``doc`` in canonical order; the whole body if it has none."""
+    """The ``##`` sections of ``doc`` in canonical order; the whole body if it has none.
+
+    ``prerendered`` maps a section's heading line to its HTML, when the caller already
+    rendered the document (the site renders the synthèse page anyway): no second pass then.
+    """
     ordered = canonical_order(
         parse_sections(doc.body, doc.body_line), options.sections.get(doc.phase, ())
     )
+    if ordered and prerendered is not None and all(s.line in prerendered for _, s in ordered):
+        return tuple(PrintSection(s.title, prerendered[s.line]) for _, s in ordered)
     if not ordered:
         lines = doc.body.lstrip("\n").split("\n")
         body = "\n".join(lines[1:] if lines[0].startswith("# ") else lines)
@@ -163,7 +173,11 @@ def _annexes(
 
 
 def build_print_document(
-    dossier: Dossier, options: Options, render: RenderMarkdown, complet: bool = False
+    dossier: Dossier,
+    options: Options,
+    render: RenderMarkdown,
+    complet: bool = False,
+    prerendered: Mapping[int, str] | None = None,
 ) -> PrintDocument | None:
     """The printable synthèse of ``dossier``; None while the synthèse is not finalised.
 
@@ -172,6 +186,7 @@ def build_print_document(
         options: The project options (provider identity, section titles).
         render: Markdown renderer, e.g. ``Renderer().render_markdown``.
         complet: Add the finalised phases after the synthèse, as annexes.
+        prerendered: The synthèse's ``##`` sections already rendered, by heading line.
     """
     synthese = synthese_of(dossier)
     if synthese is None:
@@ -180,7 +195,7 @@ def build_print_document(
     beneficiaire = " ".join(v for v in (ident.prenom, ident.nom) if v) or formats.MISSING
     consultant = synthese.consultant or ", ".join(dossier.consultants) or formats.MISSING
     assets: set[str] = set()
-    sections = _sections(synthese, options, render, assets)
+    sections = _sections(synthese, options, render, assets, prerendered)
     annexes = _annexes(dossier, options, render, assets) if complet else ()
     remise_le: dt.date | None = synthese.meta.get("remise_le")
     org = options.organisme.raison_sociale
@@ -220,10 +235,16 @@ def render_print_page(document: PrintDocument, body_html: str | None = None) -> 
 
 
 def render_print_view(
-    dossier: Dossier, options: Options, render: RenderMarkdown
+    dossier: Dossier,
+    options: Options,
+    render: RenderMarkdown,
+    prerendered: Mapping[int, str] | None = None,
 ) -> tuple[str, set[str]] | None:
-    """The site's print view (HTML and the annexes it shows), once the synthèse is final."""
-    document = build_print_document(dossier, options, render)
+    """The site's print view (HTML and the annexes it shows), once the synthèse is final.
+
+    With ``prerendered`` sections, the annexes they show are the caller's to count.
+    """
+    document = build_print_document(dossier, options, render, prerendered=prerendered)
     if document is None:
         return None
     return render_print_html(document), set(document.assets)
