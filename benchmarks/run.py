@@ -19,15 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
@@ -146,8 +146,8 @@ def time_rebuild(project: Path, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def time_serve_rebuild(project: Path, timeout: float = 120.0) -> float:
-    """Under ``mkdocs serve``: from a save to the changed page being served (median of 3)."""
+def time_serve_rebuild(project: Path, runs: int = 3, timeout: float = 60.0) -> float:
+    """Under ``mkdocs serve``: from a save to the changed page being served (median)."""
     import socket
     import urllib.request
 
@@ -159,19 +159,17 @@ def time_serve_rebuild(project: Path, timeout: float = 120.0) -> float:
     server = subprocess.Popen(
         cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    assert server.stderr is not None
+    events = _ServeLog(server)
     try:
-        events = _serve_events(server.stderr)
-        while next(events) != "serving":  # the first build, then the server listens
-            pass
+        events.wait_for("Serving on", timeout)
         page = f"http://127.0.0.1:{port}/"
         urllib.request.urlopen(page, timeout=10).read()
         times = []
-        for run in range(3):
+        for run in range(runs):
+            time.sleep(1.0)  # let the watcher settle: saves come seconds apart, not in bursts
             start = time.perf_counter()
             touch_one(project, f"serve {run}")
-            while next(events) != "built":  # the rebuild after the change
-                pass
+            events.wait_for("Documentation built", timeout)
             urllib.request.urlopen(page, timeout=10).read()
             times.append(time.perf_counter() - start)
         return statistics.median(times)
@@ -180,13 +178,24 @@ def time_serve_rebuild(project: Path, timeout: float = 120.0) -> float:
         server.wait(timeout=30)
 
 
-def _serve_events(stream: Any) -> Iterator[str]:
-    for line in stream:
-        if "Serving on" in line:
-            yield "serving"
-        elif "Documentation built" in line:
-            yield "built"
-    raise RuntimeError("mkdocs serve stopped")
+class _ServeLog:
+    """The lines ``mkdocs serve`` logs, read in a thread, awaited with a timeout."""
+
+    def __init__(self, server: subprocess.Popen[str]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(server,), daemon=True).start()
+
+    def _read(self, server: subprocess.Popen[str]) -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            if text in line:
+                return
 
 
 def row(name: str, seconds: float, peak: float | None, target: str) -> str:
