@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, format_diagnostic, sort_diagnostics
 from bilan_gen.validation import CheckedDossier, check_dossier, check_project
@@ -124,3 +126,12 @@ seances:
 
 Le projet avance comme prévu.
 """
+
+
+def invoke_cli(args: list[str], answer: str | None = None) -> Result:
+    """Run ``bilan`` in-process; a traceback (any exception but SystemExit) fails the test."""
+    from bilan_gen.cli import main
+
+    result = CliRunner().invoke(main, args, input=answer, prog_name="bilan")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result

@@ -14,10 +14,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import invoke_cli
 
 from bilan_gen.audit_output import CSV_COLUMNS
-from bilan_gen.cli import main
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 NAMES = ("Élodie", "Garnier", "Mickaël", "Fournier", "Yannick", "Le Gall", "@example.")
@@ -32,8 +32,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(list(args))
     return result
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from helpers import EMAIL, NOM, PRENOM, Project
+from helpers import EMAIL, NOM, PRENOM, Project, invoke_cli
 
 from bilan_gen.cli import main
 
@@ -22,8 +22,7 @@ def here(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(list(args))
     return result.exit_code, result.output
 
 

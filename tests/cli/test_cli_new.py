@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from bilan_gen.cli import main
+from helpers import invoke_cli
 
 CREATED = "Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque."
 SCHEMA_HINT = "Pour que l'éditeur complète et vérifie les champs : « bilan schema »."
@@ -20,8 +18,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(list(args))
     return result.exit_code, result.output
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import BASE_ID, Project
+from helpers import BASE_ID, Project, invoke_cli
 
 from bilan_gen.cli import main
 
@@ -47,8 +47,7 @@ def line_of(project: Project, name: str, text: str, ident: str = BASE_ID) -> int
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, ["pdf", *args], prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(["pdf", *args])
     return result
 
 

@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import invoke_cli
 
 from bilan_gen.cache import CACHE_DIR, BuildCache, CacheEntry
-from bilan_gen.cli import main
 from bilan_gen.config import load_options
 from bilan_gen.loading import load_dossier
 from bilan_gen.purge import MANUAL_GROUND, REGISTER_FILE, REGISTER_HEADER
@@ -77,8 +77,7 @@ def cache_files_of(root: Path, ident: str) -> set[str]:
 
 
 def run(*args: str, answer: str | None = None) -> Result:
-    result = CliRunner().invoke(main, list(args), input=answer, prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(list(args), answer)
     return result
 
 

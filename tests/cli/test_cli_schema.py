@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import invoke_cli
 
-from bilan_gen.cli import main
 from bilan_gen.json_schema import SCHEMA_DIR, all_schemas, format_schema
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,8 +30,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(list(args))
     return result.exit_code, result.output
 
 

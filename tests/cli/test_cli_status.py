@@ -11,10 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from helpers import NOM, PRENOM, Project
-
-from bilan_gen.cli import main
+from helpers import NOM, PRENOM, Project, invoke_cli
 
 HEADER = (
     "Dossier   Consultant       P I C S  Heures  Séance    Remise    Suivi     État        "
@@ -58,8 +55,7 @@ def office(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["status", *args], prog_name="bilan")
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    result = invoke_cli(["status", *args])
     return result.exit_code, result.output
 
 
