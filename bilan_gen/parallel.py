@@ -1,16 +1,19 @@
 """Run independent per-dossier work on every core.
 
-Dossiers are independent, so checking and publishing them is a plain parallel map. Worker
-processes are forked, so they inherit the build's context (options, secret, shell page)
-without pickling it; results come back pickled, so tasks return small values. Where forking
-is unsafe (other threads running, as under ``mkdocs serve``) or not worth it (few items), the
-map runs in this process.
+Dossiers are independent, so checking and publishing them is a plain parallel map. Each
+worker receives the map's context once, when it starts. In a single-threaded process the
+workers are forked: they inherit the context (options, secret, shell page) without pickling
+it. Forking a process that runs other threads (``mkdocs serve``, a preview server) can
+deadlock the child, so there the workers come from a fork server, a clean process started
+once; the context is then pickled, once per worker. With few items, or a context that cannot
+be pickled where it must be, the map runs in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,12 +36,42 @@ def _set_context(context: Any) -> None:
     _context = context
 
 
+def start_method() -> str | None:
+    """How to start workers here: ``fork``, ``forkserver`` (other threads run), or None."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
+
+
 def worker_count(items: int, min_per_worker: int = MIN_ITEMS_PER_WORKER) -> int:
     """How many processes to use for ``items`` tasks (1: run here)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if start_method() is None:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, items // max(1, min_per_worker)))
+
+
+def start_fork_server(*modules: str) -> None:
+    """Start the fork server now, with ``modules`` imported once for all its workers.
+
+    Call it before threads start (a server about to serve): the first parallel map run from
+    a thread then finds workers ready instead of paying the start-up.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(modules))
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - any failure means: run here instead
+        return False
+    return True
 
 
 def parallel_map(
@@ -51,18 +84,26 @@ def parallel_map(
 ) -> list[R]:
     """``[func(item) for item in items]`` on every core, in order; ``context`` for the tasks.
 
-    ``min_per_worker`` is the fewest tasks worth a process (lower it for slow tasks);
-    ``on_result`` is called here with each result as it arrives (a progress bar).
+    ``func`` must be a module-level function. ``min_per_worker`` is the fewest tasks worth a
+    process (lower it for slow tasks); ``on_result`` is called here with each result as it
+    arrives (a progress bar).
     """
     workers = worker_count(len(items), min_per_worker)
+    method = start_method()
+    if method == "forkserver" and not _picklable((func, context)):
+        workers = 1
     previous = _context
     _set_context(context)
     try:
-        if workers == 1:
+        if workers == 1 or method is None:
             return [_reported(func(item), on_result) for item in items]
         chunk = max(1, len(items) // (workers * 8))
-        fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=fork) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_set_context,
+            initargs=(context,),
+        ) as pool:
             return [_reported(r, on_result) for r in pool.map(func, items, chunksize=chunk)]
     finally:
         _set_context(previous)

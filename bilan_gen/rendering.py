@@ -126,13 +126,17 @@ class RenderedDossier:
 
 
 class Renderer:
-    """Markdown to HTML for dossier documents, with one reusable Markdown instance."""
+    """Markdown to HTML for dossier documents, with one reusable Markdown instance.
+
+    A renderer pickles as its configuration: a worker process builds its own instance.
+    """
 
     def __init__(
         self,
         extensions: Sequence[Any] = (),
         extension_configs: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        self._config = (tuple(extensions), dict(extension_configs or {}))
         self._state = _LinkState()
         chosen = list(extensions) or list(DEFAULT_EXTENSIONS)
         names = {e for e in chosen if isinstance(e, str)}
@@ -141,6 +145,9 @@ class Renderer:
             extensions=[*chosen, _LinkExtension(self._state)],
             extension_configs=dict(extension_configs or {}),
         )
+
+    def __reduce__(self) -> tuple[type[Renderer], tuple[Any, ...]]:
+        return Renderer, self._config
 
     def render_markdown(self, text: str) -> tuple[str, set[str]]:
         """Render Markdown; return the HTML and the ``annexes/`` files it refers to."""

@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from bilan_gen import pipeline, shell
+from bilan_gen import parallel, pipeline, shell
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping, project_secret
 from bilan_gen.diagnostics import Diagnostic, format_diagnostic
@@ -139,6 +139,9 @@ class BilanPlugin(BasePlugin[BilanConfig]):
     ) -> LiveReloadServer:
         if self.options is not None:
             server.watch(str(self.options.dossiers_dir))
+        # Rebuilds run beside the server's threads: their workers come from a fork server,
+        # started now so that the first save does not wait for it.
+        parallel.start_fork_server(pipeline.__name__)
         return server
 
 
