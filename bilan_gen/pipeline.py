@@ -30,6 +30,7 @@ from bilan_gen.publishing import (
     audiences_of,
     encrypt_dossier,
     fill_shell,
+    page_uri,
     write_dossier_page,
 )
 from bilan_gen.rendering import SYNTHESE_ROUTE, RenderedDossier, Renderer
@@ -84,6 +85,8 @@ class BuildContext:
     cache: BuildCache | None = None
     today: dt.date = dt.date.min
     """The day of the build, for retention (R6313-7)."""
+    previous_site: Path | None = None
+    """The published site: its pages that stay the same are linked, not written again."""
 
     @property
     def empty_shell(self) -> str:
@@ -178,7 +181,8 @@ def _build_one(folder: Path) -> DossierOutcome:
     slugs = []
     for audience, rotation, payload in entry.pages:
         access = access_from(entry.dossier_id, rotation, ctx.secret, audience)
-        written = write_dossier_page(ctx.site_dir, access, fill_shell(ctx.shell_html, payload))
+        page = fill_shell(ctx.shell_html, payload)
+        written = write_dossier_page(ctx.site_dir, access, page, ctx.previous_site)
         bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
         leaks += [bad_page] if bad_page else []
         slugs.append(access.slug)
@@ -197,6 +201,7 @@ def build_dossiers(
     theme_dirs: Iterable[Path] = (),
     cache: BuildCache | None = None,
     today: dt.date | None = None,
+    previous_site: Path | None = None,
 ) -> BuildReport:
     """Check, render, encrypt and write every dossier on every core, then verify the site.
 
@@ -205,7 +210,8 @@ def build_dossiers(
     ``generic_texts`` (the shell, the standard titles) are not distinctive.
 
     A dossier past its grace period or retention (R6313-7) is left out, with a warning; its
-    pages from an earlier build are removed. ``today`` is the day of the build.
+    pages from an earlier build are removed. ``today`` is the day of the build;
+    ``previous_site`` is the published site, whose unchanged dossier pages are reused.
 
     Raises:
         ValidationFailed: A dossier has errors (every diagnostic is attached).
@@ -224,6 +230,7 @@ def build_dossiers(
         baseline_of(generic_texts),
         cache,
         today or dt.date.today(),
+        previous_site if previous_site is not None and previous_site.is_dir() else None,
     )
     outcomes = parallel_map(_build_one, folders, context)
     diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
@@ -267,7 +274,7 @@ def prepare_staging(site_dir: Path, keep_previous: bool = False) -> Path:
 
 def prune_dossier_pages(site_dir: Path, slugs: Iterable[str]) -> None:
     """Remove dossier pages that no access opens any more (revoked, removed dossiers)."""
-    keep = {*slugs, Path(SHELL_URI).parent.name}
+    keep = {Path(page_uri(slug)).name for slug in slugs} | {Path(SHELL_URI).name}
     root = site_dir / DOSSIER_URI_PREFIX
     if root.is_dir():
         for entry in root.iterdir():

@@ -1,8 +1,9 @@
 """Turn checked dossiers into encrypted pages: access codes, slugs, payloads, shells.
 
 Every dossier page is the same generic shell (rendered once by the site generator) with one
-ciphertext inside; its URL ``d/<slug>/`` derives from the access code alone, so the site
-names no dossier and holds nothing readable without a code.
+ciphertext inside; its URL ``d/<slug>.html`` derives from the access code alone, so the site
+names no dossier and holds nothing readable without a code. Pages are files side by side in
+``d/``, not one folder each: a build of thousands of dossiers creates half as many entries.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +22,8 @@ from bilan_gen.rendering import RenderedDossier
 
 BENEFICIAIRE = "beneficiaire"
 DOSSIER_URI_PREFIX = "d"
-SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces/index.html"
-"""The generic shell page, at the same depth as every ``d/<slug>/index.html``."""
+SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces.html"
+"""The generic shell page, at the same depth as every ``d/<slug>.html``."""
 PAYLOAD_PLACEHOLDER = "@@BILAN_PAYLOAD@@"
 PAD_BYTES = 4096
 """Payloads are padded to a multiple of this, so sizes say little about contents."""
@@ -45,13 +47,18 @@ class Access:
 
     @property
     def uri(self) -> str:
-        """Site-relative URL of the dossier page (``d/<slug>/``)."""
-        return f"{DOSSIER_URI_PREFIX}/{self.slug}/"
+        """Site-relative URL of the dossier page (``d/<slug>.html``)."""
+        return page_uri(self.slug)
 
     def link(self, site_url: str) -> str:
         """Full link that opens the dossier directly (the fragment never reaches a server)."""
         base = site_url if site_url.endswith("/") else site_url + "/"
         return f"{base}{self.uri}#code={self.formatted_code}"
+
+
+def page_uri(slug: str) -> str:
+    """Site-relative path of the page of ``slug``."""
+    return f"{DOSSIER_URI_PREFIX}/{slug}.html"
 
 
 def access_for(dossier: Dossier, secret: bytes, audience: str = BENEFICIAIRE) -> Access:
@@ -123,13 +130,34 @@ def fill_shell(shell_html: str, payload_b64: str) -> str:
     return shell_html.replace(PAYLOAD_PLACEHOLDER, html.escape(payload_b64))
 
 
-def write_dossier_page(site_dir: Path, access: Access, page_html: str) -> Path:
-    """Write ``d/<slug>/index.html`` under ``site_dir``.
+def write_dossier_page(
+    site_dir: Path, access: Access, page_html: str, previous_site: Path | None = None
+) -> Path:
+    """Write ``d/<slug>.html`` under ``site_dir``, a build's staging directory.
 
-    Written in place: ``site_dir`` is a build's staging directory, published whole or not at
-    all, so no reader ever sees a half-written page.
+    When ``previous_site`` (the published site) holds a page of the very same bytes, the new
+    page is a hard link to it: a rebuild writes only the pages that changed. A page is never
+    written into an existing file, which may be linked to the published site; readers never
+    see a half-written page, since the staging directory is published whole or not at all.
     """
-    target = site_dir / DOSSIER_URI_PREFIX / access.slug / "index.html"
+    uri = page_uri(access.slug)
+    target = site_dir / uri
+    data = page_html.encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page_html, encoding="utf-8")
+    target.unlink(missing_ok=True)
+    if previous_site is not None and _holds(previous_site / uri, data):
+        try:
+            os.link(previous_site / uri, target)
+            return target
+        except OSError:  # another file system, no hard links: write it
+            pass
+    with target.open("xb") as out:
+        out.write(data)
     return target
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

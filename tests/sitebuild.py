@@ -87,12 +87,22 @@ def tree_digest(root: Path) -> dict[str, bytes]:
 
 
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve ``site_dir`` on 127.0.0.1 (a secure context for WebCrypto); yield the base URL."""
+def serve(site_dir: Path, pretty_urls: bool = False) -> Iterator[str]:
+    """Serve ``site_dir`` on 127.0.0.1 (a secure context for WebCrypto); yield the base URL.
+
+    With ``pretty_urls``, ``/x`` serves ``x.html`` as many static hosts do (Cloudflare Pages,
+    Netlify, GitHub Pages).
+    """
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def translate_path(self, path: str) -> str:
+            local = super().translate_path(path)
+            if pretty_urls and not Path(local).exists() and Path(local + ".html").is_file():
+                return local + ".html"
+            return local
 
     handler = functools.partial(Quiet, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

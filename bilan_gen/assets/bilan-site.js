@@ -1,7 +1,7 @@
 /*
  * bilan-site.js: the access form and the encrypted dossier pages.
  *
- * The home page's form turns an access code into the dossier's address (d/<slug>/) and
+ * The home page's form turns an access code into the dossier's address (d/<slug>.html) and
  * opens it; the dossier page derives the key from the code (typed, kept in sessionStorage
  * for this tab, or given as #code=... which never reaches a server), decrypts its payload
  * and shows it with the site's look. Nothing is sent anywhere: all of it runs here.
@@ -26,10 +26,11 @@
   var scriptUrl = document.currentScript ? document.currentScript.src : location.href;
   var ROOT = new URL('../../', scriptUrl);
 
-  function dossierUrl(slug) { return new URL('d/' + slug + '/', ROOT); }
+  function dossierUrl(slug) { return new URL('d/' + slug + '.html', ROOT); }
 
   function pageSlug() {
-    var match = /\/d\/([0-9a-f]{32})\/(?:index\.html)?$/.exec(location.pathname);
+    // Hosts with "pretty URLs" serve d/<slug>.html as d/<slug>: both are the dossier page.
+    var match = /\/d\/([0-9a-f]{32})(?:\.html)?$/.exec(location.pathname);
     return match ? match[1] : null;
   }
 

@@ -105,6 +105,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
                 site_pages.generic_texts(self.shell_html, self.options, config),
                 [Path(d) for d in config.theme.dirs],
                 self._cache(config),
+                previous_site=self.site_dir,
             )
         except pipeline.ValidationFailed as exc:
             _fail_on_errors(exc.diagnostics, root, str(exc))

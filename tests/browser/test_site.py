@@ -77,7 +77,7 @@ def tampered_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """A copy of the site where one base64 character of 2026-014's payload was changed."""
     site_dir = tmp_path_factory.mktemp("tampered") / "site"
     shutil.copytree(site.site_dir, site_dir)
-    page_path = site_dir / site.accesses["2026-014"].uri / "index.html"
+    page_path = site_dir / site.accesses["2026-014"].uri
     html = page_path.read_text("utf-8")
     match = PAYLOAD_RE.search(html)
     assert match, "no payload in the dossier page"
@@ -244,6 +244,26 @@ def test_a_code_link_opens_the_dossier_for_this_tab_only(
     assert_locked(other_tab)
 
 
+def test_a_host_with_pretty_urls_serves_the_dossier_without_html(
+    new_context: NewContext, site: Site
+) -> None:
+    access = site.accesses["2026-014"]
+    with serve(site.site_dir, pretty_urls=True) as base_url:
+        assert access.uri.endswith(".html")
+        page = new_context().new_page()
+        page.goto(f"{base_url}{access.uri.removesuffix('.html')}#code={access.formatted_code}")
+        page.locator(CONTENT).wait_for(state="visible")
+        assert FIRST_NAME in page.locator(CONTENT).inner_text()
+        # The theme's own styles load from the same relative addresses as on any host.
+        primary = "getComputedStyle(document.body).getPropertyValue('--md-primary-fg-color')"
+        assert page.evaluate(primary).strip()
+
+        page.goto(base_url)
+        submit_code(page, access.formatted_code)
+        page.locator(CONTENT).wait_for(state="visible")
+        assert FIRST_NAME in page.locator(CONTENT).inner_text()
+
+
 def test_a_code_link_for_another_dossier_opens_nothing(page: Page, site: Site) -> None:
     other = site.accesses["2026-021"]
     page.goto(f"{site.dossier_url('2026-014')}#code={other.formatted_code}")
@@ -289,7 +309,7 @@ def test_a_draft_phase_is_never_shown(page: Page, site: Site) -> None:
         assert sentence not in page.content()
 
     # The payload itself, not only the DOM, must not hold the draft.
-    html = (site.site_dir / site.accesses["2026-037"].uri / "index.html").read_text("utf-8")
+    html = (site.site_dir / site.accesses["2026-037"].uri).read_text("utf-8")
     match = PAYLOAD_RE.search(html)
     assert match
     plain = decrypt_payload(site.accesses["2026-037"].key, base64.b64decode(match.group(2)))

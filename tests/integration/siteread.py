@@ -200,13 +200,18 @@ def open_payload(page_html: str, access: Access) -> dict[str, Any]:
 
 
 def dossier_page(site_dir: Path, access: Access) -> Path:
-    """The page of one dossier: ``d/<slug>/index.html``."""
-    return site_dir / "d" / access.slug / "index.html"
+    """The page of one dossier: ``d/<slug>.html``."""
+    return site_dir / "d" / f"{access.slug}.html"
 
 
 def dossier_slugs(site_dir: Path) -> set[str]:
-    """Every ``d/<slug>/`` folder of the site, the generic ``acces`` page left out."""
-    return {p.name for p in (site_dir / "d").iterdir() if p.is_dir() and p.name != "acces"}
+    """The slug of every ``d/<slug>.html`` page of the site, the generic ``acces`` page left out.
+
+    Anything else in ``d/`` (a folder, another file) fails: the site holds pages only.
+    """
+    entries = sorted((site_dir / "d").iterdir())
+    assert all(p.is_file() and p.suffix == ".html" for p in entries), entries
+    return {p.stem for p in entries if p.name != "acces.html"}
 
 
 def bump_rotation(project: Path, dossier_id: str) -> None:

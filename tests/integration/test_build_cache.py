@@ -47,6 +47,9 @@ def test_an_unchanged_project_comes_from_the_cache(
 def test_a_changed_file_rebuilds_its_dossier_only(
     built_copy: Path, sample_accesses: dict[str, Access]
 ) -> None:
+    inodes = {
+        i: dossier_page(built_copy / "site", a).stat().st_ino for i, a in sample_accesses.items()
+    }
     synthese = built_copy / "dossiers" / "2026-021" / "synthese.md"
     synthese.write_text(
         synthese.read_text("utf-8").replace(
@@ -60,6 +63,11 @@ def test_a_changed_file_rebuilds_its_dossier_only(
     assert "Phrase ajoutée pour vérifier le cache." in str(
         payload_of(built_copy, sample_accesses["2026-021"])
     )
+    # Unchanged pages are the published files, linked into the new site, not written again.
+    after = {
+        i: dossier_page(built_copy / "site", a).stat().st_ino for i, a in sample_accesses.items()
+    }
+    assert {i for i in inodes if inodes[i] == after[i]} == {"2026-014", "2026-037"}
 
 
 def test_an_annex_or_a_note_counts_as_a_change(built_copy: Path) -> None:

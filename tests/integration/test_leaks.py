@@ -79,7 +79,7 @@ def test_sitemaps_list_no_dossier_page(
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         locs = _LOC.findall(site_text[name])
         assert locs, name
-        assert [loc for loc in locs if re.search(r"/d/(?!acces/)", loc)] == [], name
+        assert [loc for loc in locs if re.search(r"/d/(?!acces\.html)", loc)] == [], name
         for slug in all_slugs(sample.project_dir):
             assert slug not in site_text[name], name
 
@@ -121,13 +121,13 @@ def test_dossier_pages_hold_no_html_comment(sample: BuildResult, site_text: dict
 
 def _dossier_pages(site_dir: Path) -> dict[str, str]:
     return {
-        slug: (site_dir / "d" / slug / "index.html").read_text(encoding="utf-8")
+        slug: (site_dir / "d" / f"{slug}.html").read_text(encoding="utf-8")
         for slug in sorted(dossier_slugs(site_dir))
     }
 
 
 def test_dossier_page_titles_are_identical_and_generic(sample: BuildResult) -> None:
-    shell_title = TITLE.findall((sample.site_dir / "d" / "acces" / "index.html").read_text())
+    shell_title = TITLE.findall((sample.site_dir / "d" / "acces.html").read_text())
     titles = {slug: TITLE.findall(page) for slug, page in _dossier_pages(sample.site_dir).items()}
     assert len(titles) == len(all_slugs(sample.project_dir))
     assert all(found == shell_title for found in titles.values()), titles
@@ -139,7 +139,7 @@ def test_dossier_page_titles_are_identical_and_generic(sample: BuildResult) -> N
 
 
 def test_dossier_pages_are_identical_without_payload(sample: BuildResult) -> None:
-    shell = (sample.site_dir / "d" / "acces" / "index.html").read_text(encoding="utf-8")
+    shell = (sample.site_dir / "d" / "acces.html").read_text(encoding="utf-8")
     stripped = {strip_payloads(page) for page in _dossier_pages(sample.site_dir).values()}
     assert stripped == {strip_payloads(shell)}
 

@@ -21,7 +21,7 @@ def test_rotation_moves_only_its_dossier(
     old, new = sample_accesses["2026-021"], after["2026-021"]
     assert new.rotation == old.rotation + 1
     assert new.slug != old.slug and new.code != old.code
-    assert not (built_copy / "site" / "d" / old.slug).exists()
+    assert not dossier_page(result.site_dir, old).exists()
     assert dossier_page(result.site_dir, new).is_file()
     assert open_payload(dossier_page(result.site_dir, new).read_text("utf-8"), new)["pages"]
     for did in ("2026-014", "2026-037"):
@@ -39,7 +39,7 @@ def test_a_dirty_build_keeps_the_site_whole_and_drops_revoked_pages(
     result = build(built_copy, "--dirty")
     assert result.returncode == 0, result.output
 
-    assert not (result.site_dir / "d" / sample_accesses["2026-014"].slug).exists()
+    assert not dossier_page(result.site_dir, sample_accesses["2026-014"]).exists()
     assert dossier_slugs(result.site_dir) == all_slugs(built_copy)
     assert (result.site_dir / "index.html").is_file()
     assert (result.site_dir / "guide" / "format" / "index.html").is_file()

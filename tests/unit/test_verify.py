@@ -66,7 +66,7 @@ def test_tokens_of_decodes_every_escape() -> None:
 
 def test_a_clean_site_has_no_leak(project: Project, tmp_path: Path) -> None:
     assert (
-        leaks_in(project, {"index.html": "<p>Bienvenue</p>", "d/acces/index.html": SHELL}, tmp_path)
+        leaks_in(project, {"index.html": "<p>Bienvenue</p>", "d/acces.html": SHELL}, tmp_path)
         == set()
     )
 
