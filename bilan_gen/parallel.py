@@ -15,14 +15,15 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS_PER_WORKER = 32
+MAX_CHUNK = 8
 _context: Any = None
 
 
@@ -88,23 +89,70 @@ def parallel_map(
     process (lower it for slow tasks); ``on_result`` is called here with each result as it
     arrives (a progress bar).
     """
+    running = start_map(func, items, context, min_per_worker=min_per_worker)
+    return [_reported(result, on_result) for result in running.results()]
+
+
+class RunningMap(Generic[T, R]):
+    """A map started on worker processes while this process goes on, or, when workers are
+    not worth it or not possible here, run in this process as its results are read."""
+
+    def __init__(
+        self,
+        func: Callable[[T], R],
+        items: Sequence[T],
+        context: Any,
+        pool: ProcessPoolExecutor | None = None,
+        chunk: int = 1,
+    ) -> None:
+        self._func, self._items, self._context, self._pool = func, items, context, pool
+        self._results = pool.map(func, items, chunksize=chunk) if pool is not None else None
+
+    def results(self) -> Iterator[R]:
+        """The results in order, as they come; the workers stop after the last one."""
+        if self._pool is None or self._results is None:
+            for item in self._items:
+                yield _call_with(self._context, self._func, item)
+            return
+        with self._pool:
+            yield from self._results
+
+    def cancel(self) -> None:
+        """Drop the tasks not started yet and stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    context: Any = None,
+    *,
+    min_per_worker: int = MIN_ITEMS_PER_WORKER,
+) -> RunningMap[T, R]:
+    """Start ``func`` on every item now, on worker processes, for results read later."""
     workers = worker_count(len(items), min_per_worker)
     method = start_method()
+    if workers == 1 or method is None:
+        return RunningMap(func, items, context)
     if method == "forkserver" and not _picklable((func, context)):
-        workers = 1
+        return RunningMap(func, items, context)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_set_context,
+        initargs=(context,),
+    )
+    # Small chunks: the workers end together, none waits long on the other's last chunk.
+    chunk = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
+    return RunningMap(func, items, context, pool, chunk)
+
+
+def _call_with(context: Any, func: Callable[[T], R], item: T) -> R:
     previous = _context
     _set_context(context)
     try:
-        if workers == 1 or method is None:
-            return [_reported(func(item), on_result) for item in items]
-        chunk = max(1, len(items) // (workers * 8))
-        with ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_set_context,
-            initargs=(context,),
-        ) as pool:
-            return [_reported(r, on_result) for r in pool.map(func, items, chunksize=chunk)]
+        return func(item)
     finally:
         _set_context(previous)
 

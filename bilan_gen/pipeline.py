@@ -1,9 +1,13 @@
 """The build pipeline, independent of any site generator.
 
-``check → render → encrypt → write → verify → publish``: the MkDocs plugin (or any other
-adapter) renders the site's own pages and one generic shell page into a staging directory
-(:func:`prepare_staging`), then calls :func:`build_dossiers` and, when it succeeds,
-:func:`publish_site`; on failure, :func:`discard_staging` leaves the published site as it was.
+``check → render → encrypt → write → verify → publish``. The MkDocs plugin (or any other
+adapter) calls :func:`prepare_dossiers` as the build starts: worker processes check, render
+and encrypt the dossiers (or load them from the cache) while the site generator renders the
+site's own pages and one generic shell page into a staging directory
+(:func:`prepare_staging`). :func:`build_dossiers` then indexes that output and puts each
+dossier into the site as soon as a worker hands it over; when it succeeds,
+:func:`publish_site` swaps the site in. On failure, :func:`discard_staging` leaves the
+published site as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bilan_gen.cache import BuildCache, CacheEntry
@@ -21,7 +26,7 @@ from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
 from bilan_gen.loading import discover
 from bilan_gen.model import Beneficiaire, Dossier
-from bilan_gen.parallel import parallel_map, worker_context
+from bilan_gen.parallel import RunningMap, start_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
     PAYLOAD_PLACEHOLDER,
@@ -72,31 +77,50 @@ class LeakFound(BilanError):
 
 
 @dataclass(frozen=True)
-class BuildContext:
-    """What every dossier task needs; forked workers inherit it."""
+class RenderContext:
+    """What turning a dossier folder into a cache entry needs; workers receive it."""
 
     options: Options
     secret: bytes
     renderer: Renderer
+    cache: BuildCache | None = None
+
+
+@dataclass(frozen=True)
+class PublishContext:
+    """What putting entries into the site needs, in the build's own process."""
+
+    options: Options
+    secret: bytes
     site_dir: Path
     shell_html: str
     index: OutputIndex
     baseline: set[bytes]
-    cache: BuildCache | None = None
-    today: dt.date = dt.date.min
+    today: dt.date
     """The day of the build, for retention (R6313-7)."""
     previous_site: Path | None = None
     """The published site: its pages that stay the same are linked, not written again."""
 
-    @property
+    @cached_property
     def empty_shell(self) -> str:
         """The shell page without a payload."""
         return empty_shell(self.shell_html)
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """One dossier as a worker hands it over: its entry, or the errors that keep it out."""
+
+    folder: Path
+    entry: CacheEntry | None
+    diagnostics: tuple[Diagnostic, ...]
+    key: str | None = None
+    cached: bool = False
+
+
+@dataclass(frozen=True)
 class DossierOutcome:
-    """What became of one dossier in a build (small: it crosses process boundaries)."""
+    """What became of one dossier in a build."""
 
     dossier_id: str
     diagnostics: tuple[Diagnostic, ...]
@@ -135,7 +159,9 @@ def _views(
             yield access.audience, access.rotation, encrypt_dossier(view, access)
 
 
-def _entry_for(folder: Path, ctx: BuildContext) -> tuple[CacheEntry | None, tuple[Diagnostic, ...]]:
+def _entry_for(
+    folder: Path, ctx: RenderContext
+) -> tuple[CacheEntry | None, tuple[Diagnostic, ...]]:
     """Validate, render and encrypt one dossier; None (with the errors) when it is invalid."""
     checked = check_dossier(folder, ctx.options)
     if checked.has_errors:
@@ -153,7 +179,20 @@ def _entry_for(folder: Path, ctx: BuildContext) -> tuple[CacheEntry | None, tupl
     return entry, checked.diagnostics
 
 
-def _retention(entry: CacheEntry, folder: Path, ctx: BuildContext) -> Diagnostic | None:
+def _render_one(folder: Path) -> Rendered:
+    """One dossier, from the cache or validated, rendered and encrypted (then cached)."""
+    ctx: RenderContext = worker_context()
+    key = ctx.cache.key_for(folder) if ctx.cache else None
+    entry = ctx.cache.load(key, folder) if ctx.cache and key else None
+    if entry is not None:
+        return Rendered(folder, entry, entry.diagnostics, key, cached=True)
+    entry, diagnostics = _entry_for(folder, ctx)
+    if entry is not None and ctx.cache and key:
+        ctx.cache.store(key, entry, folder)
+    return Rendered(folder, entry, diagnostics, key)
+
+
+def _retention(entry: CacheEntry, folder: Path, ctx: PublishContext) -> Diagnostic | None:
     """R6313-7: the warning that drops a dossier past its grace period or retention, else None."""
     ident = entry.admin.get("beneficiaire") or {}
     names = Beneficiaire(ident.get("prenom"), ident.get("nom"), ident.get("email"))
@@ -162,19 +201,12 @@ def _retention(entry: CacheEntry, folder: Path, ctx: BuildContext) -> Diagnostic
     return retention_diagnostic(dossier, state)
 
 
-def _build_one(folder: Path) -> DossierOutcome:
-    """One dossier: from the cache or rendered anew, written, read back, looked up."""
-    ctx: BuildContext = worker_context()
-    key = ctx.cache.key_for(folder) if ctx.cache else None
-    entry = ctx.cache.load(key, folder) if ctx.cache and key else None
-    cached = entry is not None
+def _publish(rendered: Rendered, ctx: PublishContext) -> DossierOutcome:
+    """One dossier's pages: written (or linked), read back, its needles looked up."""
+    entry, key, cached = rendered.entry, rendered.key, rendered.cached
     if entry is None:
-        entry, diagnostics = _entry_for(folder, ctx)
-        if entry is None:
-            return DossierOutcome(folder.name, diagnostics)
-        if ctx.cache and key:
-            ctx.cache.store(key, entry, folder)
-    dropped = _retention(entry, folder, ctx)
+        return DossierOutcome(rendered.folder.name, rendered.diagnostics)
+    dropped = _retention(entry, rendered.folder, ctx)
     if dropped is not None:  # not published; its pages are pruned
         return DossierOutcome(entry.dossier_id, (*entry.diagnostics, dropped), (), key, cached)
     leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
@@ -191,19 +223,52 @@ def _build_one(folder: Path) -> DossierOutcome:
     )
 
 
+class Prepared:
+    """The project's dossiers, rendering on every core from the moment it is made."""
+
+    def __init__(
+        self, options: Options, secret: bytes, renderer: Renderer, cache: BuildCache | None
+    ) -> None:
+        self.options, self.secret, self.cache = options, secret, cache
+        self.folders, self.tree = discover(options.dossiers_dir)
+        context = RenderContext(options, secret, renderer, cache)
+        self._running: RunningMap[Path, Rendered] | None = start_map(
+            _render_one, self.folders, context
+        )
+
+    def results(self) -> Iterator[Rendered]:
+        """Each dossier in order, as soon as it is ready."""
+        running, self._running = self._running, None
+        if running is None:
+            raise BilanError("dossiers déjà publiés par ce build")
+        return running.results()
+
+    def cancel(self) -> None:
+        """Stop the work (the build failed); cache entries already stored stay valid."""
+        running, self._running = self._running, None
+        if running is not None:
+            running.cancel()
+
+
+def prepare_dossiers(
+    options: Options, secret: bytes, renderer: Renderer, cache: BuildCache | None = None
+) -> Prepared:
+    """Start checking, rendering and encrypting every dossier (or loading it from ``cache``)
+    on every core, now: the site generator builds its own pages meanwhile, and
+    :func:`build_dossiers` publishes each dossier as soon as it is ready."""
+    return Prepared(options, secret, renderer, cache)
+
+
 def build_dossiers(
     site_dir: Path,
     shell_html: str,
-    options: Options,
-    secret: bytes,
-    renderer: Renderer,
+    prepared: Prepared,
     generic_texts: Iterable[str],
     theme_dirs: Iterable[Path] = (),
-    cache: BuildCache | None = None,
     today: dt.date | None = None,
     previous_site: Path | None = None,
 ) -> BuildReport:
-    """Check, render, encrypt and write every dossier on every core, then verify the site.
+    """Publish every dossier of ``prepared`` into ``site_dir``, then verify the site.
 
     Everything else the site generator wrote is indexed first; each dossier's sensitive
     strings are looked up in it, and each dossier page is read back. Phrases of
@@ -217,22 +282,20 @@ def build_dossiers(
         ValidationFailed: A dossier has errors (every diagnostic is attached).
         LeakFound: A dossier's content appears in clear somewhere in ``site_dir``.
     """
-    folders, tree = discover(options.dossiers_dir)
-    tree += check_duplicate_ids(folders)
+    cache = prepared.cache
+    tree = [*prepared.tree, *check_duplicate_ids(prepared.folders)]
     grams = cache.gram_cache() if cache is not None else None
-    context = BuildContext(
-        options,
-        secret,
-        renderer,
+    context = PublishContext(
+        prepared.options,
+        prepared.secret,
         site_dir,
         shell_html,
         index_output(site_dir, theme_dirs, grams),
         baseline_of(generic_texts),
-        cache,
         today or dt.date.today(),
         previous_site if previous_site is not None and previous_site.is_dir() else None,
     )
-    outcomes = parallel_map(_build_one, folders, context)
+    outcomes = [_publish(rendered, context) for rendered in prepared.results()]
     diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
     if any(d.is_error for d in diagnostics):
         raise ValidationFailed(diagnostics)

@@ -42,19 +42,25 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         self.site_dir = Path()
         self.staging = Path()
         self.shell_html: str | None = None
-        self.renderer: Renderer | None = None
+        self.prepared: pipeline.Prepared | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.prepared is not None:  # an earlier build under `mkdocs serve` that failed
+            self.prepared.cancel()
         self._reset()
         project_dir = Path(config.config_file_path or ".").resolve().parent
         options, diags = options_from_mapping(dict(self.config), project_dir)
         _fail_on_errors(diags, project_dir, "option(s) invalide(s) du plugin bilan")
         self.options = options
         self.secret = self._load_secret(options)
-        self.renderer = Renderer(config.markdown_extensions, config.mdx_configs)
+        renderer = Renderer(config.markdown_extensions, config.mdx_configs)
         self.site_dir = Path(config.site_dir)
         self.staging = pipeline.prepare_staging(self.site_dir, keep_previous=self.dirty)
         config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
+        # Dossiers render on every core while MkDocs builds the site's own pages.
+        self.prepared = pipeline.prepare_dossiers(
+            options, self.secret, renderer, self._cache(options, config)
+        )
         site_pages.register_assets(config)
         # Material's footer links every page, dossier pages included, to its author's site:
         # no third-party URL unless the author asks for it (`extra: generator: true`).
@@ -91,7 +97,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
 
     @event_priority(-100)  # after every other plugin (search writes its index then)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.options is not None and self.renderer is not None
+        assert self.options is not None and self.prepared is not None
         if self.shell_html is None:
             raise PluginError("page d'accès aux dossiers non générée (thème incompatible ?)")
         root = self.options.project_dir
@@ -99,12 +105,9 @@ class BilanPlugin(BasePlugin[BilanConfig]):
             report = pipeline.build_dossiers(
                 self.staging,
                 self.shell_html,
-                self.options,
-                self.secret,
-                self.renderer,
+                self.prepared,
                 site_pages.generic_texts(self.shell_html, self.options, config),
                 [Path(d) for d in config.theme.dirs],
-                self._cache(config),
                 previous_site=self.site_dir,
             )
         except pipeline.ValidationFailed as exc:
@@ -118,14 +121,11 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         count, cached = len(report.outcomes), report.cached
         log.info("%d dossier(s) chiffré(s) et vérifié(s), dont %d du cache", count, cached)
 
-    def _cache(self, config: MkDocsConfig) -> BuildCache | None:
-        assert self.options is not None
-        if not self.options.cache:
+    def _cache(self, options: Options, config: MkDocsConfig) -> BuildCache | None:
+        if not options.cache:
             return None
-        configuration = configuration_of(
-            self.options, config.markdown_extensions, config.mdx_configs
-        )
-        return BuildCache(self.options.project_dir / CACHE_DIR, self.secret, configuration)
+        configuration = configuration_of(options, config.markdown_extensions, config.mdx_configs)
+        return BuildCache(options.project_dir / CACHE_DIR, self.secret, configuration)
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig
@@ -133,6 +133,8 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         return shell.add_security_policy(output_content)
 
     def on_build_error(self, error: Exception) -> None:
+        if self.prepared is not None:
+            self.prepared.cancel()
         pipeline.discard_staging(self.staging)
 
     def on_serve(
