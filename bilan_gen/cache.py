@@ -153,24 +153,6 @@ def _decode_date(data: dict[str, Any]) -> Any:
     return data
 
 
-def _pack_needles(needles: tuple[tuple[bytes, str, bool], ...]) -> dict[str, Any]:
-    """Needles as one base64 string of digests and a short list of kinds (compact, fast)."""
-    kinds = sorted({(what, excusable) for _, what, excusable in needles})
-    index = {kind: i for i, kind in enumerate(kinds)}
-    return {
-        "keys": base64.b64encode(b"".join(key for key, _, _ in needles)).decode("ascii"),
-        "kinds": [list(kind) for kind in kinds],
-        "of": bytes(index[(what, ex)] for _, what, ex in needles).hex(),
-    }
-
-
-def _unpack_needles(data: dict[str, Any]) -> tuple[tuple[bytes, str, bool], ...]:
-    keys = base64.b64decode(data["keys"])
-    kinds = [(str(what), bool(ex)) for what, ex in data["kinds"]]
-    of = bytes.fromhex(data["of"])
-    return tuple((keys[i * 8 : i * 8 + 8], *kinds[k]) for i, k in enumerate(of))
-
-
 def _relative(path: Path, folder: Path) -> str:
     try:
         return path.relative_to(folder).as_posix()
@@ -187,7 +169,11 @@ def _entry_to_json(entry: CacheEntry, folder: Path) -> dict[str, Any]:
             for d in entry.diagnostics
         ],
         "pages": [list(page) for page in entry.pages],
-        "needles": _pack_needles(fp.needles),
+        "needles": {
+            "keys": base64.b64encode(fp.keys).decode("ascii"),
+            "kinds": [list(kind) for kind in fp.kinds],
+            "of": fp.kind_of.hex(),
+        },
         "blobs": list(fp.blobs),
         "prefixes": list(fp.prefixes),
         "admin": entry.admin,
@@ -200,8 +186,15 @@ def _entry_from_json(data: dict[str, Any], folder: Path) -> CacheEntry:
         Diagnostic(folder / path, line, Severity(severity), code, message)
         for path, line, severity, code, message in data["diagnostics"]
     )
-    needles = _unpack_needles(data["needles"])
-    fingerprint = Fingerprint(data["id"], needles, tuple(data["blobs"]), tuple(data["prefixes"]))
+    needles = data["needles"]
+    fingerprint = Fingerprint(
+        data["id"],
+        base64.b64decode(needles["keys"]),
+        tuple((str(what), bool(excusable)) for what, excusable in needles["kinds"]),
+        bytes.fromhex(needles["of"]),
+        tuple(data["blobs"]),
+        tuple(data["prefixes"]),
+    )
     pages = tuple((str(a), int(r), str(payload)) for a, r, payload in data["pages"])
     lines = {str(k): int(v) for k, v in data["lines"].items()}
     return CacheEntry(data["id"], diagnostics, pages, fingerprint, data["admin"], lines)

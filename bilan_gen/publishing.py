@@ -9,7 +9,6 @@ names no dossier and holds nothing readable without a code. Pages are files side
 from __future__ import annotations
 
 import base64
-import html
 import json
 import os
 from dataclasses import dataclass
@@ -127,7 +126,8 @@ def fill_shell(shell_html: str, payload_b64: str) -> str:
     """Put one payload into the generic shell page."""
     if shell_html.count(PAYLOAD_PLACEHOLDER) != 1:
         raise ValueError("shell page must hold the payload placeholder exactly once")
-    return shell_html.replace(PAYLOAD_PLACEHOLDER, html.escape(payload_b64))
+    # Base64 needs no escaping in HTML; check_dossier_page() proves the page holds no more.
+    return shell_html.replace(PAYLOAD_PLACEHOLDER, payload_b64)
 
 
 def write_dossier_page(

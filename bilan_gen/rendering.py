@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html as html_module
 import mimetypes
 import re
 import xml.etree.ElementTree as ET
@@ -24,10 +25,11 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from bilan_gen.config import Options
+from bilan_gen.folding import fold_words
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.printing.document import render_print_view
 from bilan_gen.templating import TEMPLATES
-from bilan_gen.validation.markdown import parse_sections
+from bilan_gen.validation.markdown import headings
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html")
 ROUTE_PREFIX = "#/"
@@ -39,6 +41,8 @@ PRINT_TITLE = "Impression du document de synthèse"
 _FILE_ROUTES = {name: phase.value for phase, name in PHASE_FILES.items()}
 _SPLIT = "<!--bilan-section-split-->"
 _HEADING = re.compile(r"^\s*<h2\b.*?</h2>", re.S)
+_H12 = re.compile(r"<h([12])\b[^>]*>(.*?)</h\1>", re.S)
+_TAGS = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -161,22 +165,32 @@ class Renderer:
 
         Returns the page HTML, the annexes it shows, and each ``##`` section's HTML by its
         heading's file line (empty when the cut fails, say inside raw HTML).
+
+        The page is cut at its ``<h1>`` and ``<h2>`` when they are the source's headings, in
+        order and by their words; otherwise (raw HTML, setext headings) markers placed in the
+        source before each heading show where the cuts go.
         """
-        heads = [s for s in parse_sections(body, body_line) if s.level <= 2]
-        marks = {s.line - body_line for s in heads}
+        heads = [
+            (line, level, title) for line, level, title in headings(body, body_line) if level <= 2
+        ]
+        html, used = self.render_markdown(body)
+        cut = _cut_at_headings(html, heads)
+        if cut is not None:
+            return html, used, cut
+        marks = {line - body_line for line, _, _ in heads}
         lines: list[str] = []
         for index, line in enumerate(body.split("\n")):
             if index in marks:
                 lines += ["", _SPLIT, ""]
             lines.append(line)
-        html, used = self.render_markdown("\n".join(lines))
-        parts = html.split(_SPLIT)
+        marked, used = self.render_markdown("\n".join(lines))
+        parts = marked.split(_SPLIT)
         if len(parts) != len(heads) + 1:
-            return self.render_markdown(body) + ({},)
+            return html, used, {}
         cut = {
-            head.line: _HEADING.sub("", part, count=1).strip()
-            for head, part in zip(heads, parts[1:], strict=True)
-            if head.level == 2
+            line: _HEADING.sub("", part, count=1).strip()
+            for (line, level, _), part in zip(heads, parts[1:], strict=True)
+            if level == 2
         }
         return "".join(parts), used, cut
 
@@ -200,6 +214,24 @@ class Renderer:
         printable = RenderedPage(PRINT_ROUTE, PRINT_TITLE, view[0]) if view else None
         assets |= view[1] if view else set()
         return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets), printable)
+
+
+def _cut_at_headings(html: str, heads: list[tuple[int, int, str]]) -> dict[int, str] | None:
+    """Each ``##`` section's HTML by heading line, if the page's ``<h1>``/``<h2>`` are exactly
+    ``heads`` (same levels, same words, same order); None otherwise."""
+    found = list(_H12.finditer(html))
+    if len(found) != len(heads):
+        return None
+    for match, (_, level, title) in zip(found, heads, strict=True):
+        shown = html_module.unescape(_TAGS.sub("", match.group(2)))
+        if int(match.group(1)) != level or fold_words(shown) != fold_words(title):
+            return None
+    ends = [m.start() for m in found[1:]] + [len(html)]
+    return {
+        line: html[match.end() : end].strip()
+        for match, end, (line, level, _) in zip(found, ends, heads, strict=True)
+        if level == 2
+    }
 
 
 def load_assets(dossier_path: Path, names: set[str]) -> dict[str, tuple[str, bytes]]:

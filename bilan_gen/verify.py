@@ -206,8 +206,12 @@ class Fingerprint:
     """What must never appear in clear for one dossier, as digests only (no text)."""
 
     dossier_id: str
-    needles: tuple[tuple[bytes, str, bool], ...]
-    """(phrase digest, what it is, whether a generic text of the site may excuse it)."""
+    keys: bytes = b""
+    """The needles: digests of phrases (8 bytes each), packed (they travel and are cached)."""
+    kinds: tuple[tuple[str, bool], ...] = ()
+    """Each distinct (what a needle is, whether a generic text of the site may excuse it)."""
+    kind_of: bytes = b""
+    """For each needle, the index of its kind in ``kinds``."""
     blobs: tuple[str, ...] = ()
     """SHA-256 of each annex."""
     prefixes: tuple[str, ...] = ()
@@ -226,23 +230,33 @@ def dossier_needles(dossier: Dossier) -> Iterator[tuple[str, str, bool]]:
     if ident.prenom and ident.nom:
         for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
             yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY, False
-    for path in sorted(dossier.path.rglob("*")):
-        if path.is_file() and path.name != DOSSIER_FILE and _is_prose(path):
-            yield from _text_needles(path)
+    bodies = {doc.path: doc.body for doc in dossier.documents.values()}
+    for path in dossier_files(dossier.path):
+        if path.name != DOSSIER_FILE and _is_prose(path):
+            yield from _text_needles(path, bodies.get(path))
+
+
+def dossier_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted."""
+    return sorted(Path(root, name) for root, _, names in os.walk(folder) for name in names)
 
 
 def _is_prose(path: Path) -> bool:
     return path.suffix.lower() in (".md", ".txt", ".markdown")
 
 
-def _text_needles(path: Path) -> Iterator[tuple[str, str, bool]]:
-    text, _ = decode_text(path, path.read_bytes())
-    if text is None:
-        return
-    # The front matter is administration (dates, session types), not prose; identity lives
-    # in dossier.yml. Headings are often the standard section titles, which the site's own
-    # pages quote: only long ones are needles, and a generic text may excuse them.
-    body = parse_front_matter(path, text)[0].body
+def _text_needles(path: Path, body: str | None = None) -> Iterator[tuple[str, str, bool]]:
+    """Needles of a prose file; ``body``, when the dossier already read it (front matter out).
+
+    The front matter is administration (dates, session types), not prose; identity lives in
+    dossier.yml. Headings are often the standard section titles, which the site's own pages
+    quote: only long ones are needles, and a generic text may excuse them.
+    """
+    if body is None:
+        text, _ = decode_text(path, path.read_bytes())
+        if text is None:
+            return
+        body = parse_front_matter(path, text)[0].body
     prose: list[str] = []
     for line in body.split("\n"):
         if not line.lstrip().startswith("#"):
@@ -261,22 +275,35 @@ def fingerprint(dossier: Dossier) -> Fingerprint:
     needles = {digest(p): (what, excusable) for p, what, excusable in dossier_needles(dossier) if p}
     blobs: list[str] = []
     prefixes: list[str] = []
-    for path in sorted(dossier.path.rglob("*")):
-        if path.is_file() and path.name != DOSSIER_FILE and not _is_prose(path):
+    for path in dossier_files(dossier.path):
+        if path.name != DOSSIER_FILE and not _is_prose(path):
             raw = path.read_bytes()
             blobs.append(hashlib.sha256(raw).hexdigest())
             if len(raw) >= 48:
                 prefixes.append(base64.b64encode(raw[:48]).decode("ascii"))
-    flat = tuple((d, what, excusable) for d, (what, excusable) in needles.items())
-    return Fingerprint(dossier.id, flat, tuple(blobs), tuple(prefixes))
+    kinds = sorted(set(needles.values()))
+    number = {kind: i for i, kind in enumerate(kinds)}
+    return Fingerprint(
+        dossier.id,
+        b"".join(needles),
+        tuple(kinds),
+        bytes(number[kind] for kind in needles.values()),
+        tuple(blobs),
+        tuple(prefixes),
+    )
 
 
 def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[bytes]) -> list[Leak]:
     """Every output file where a needle of ``print_`` appears."""
     leaks: dict[Path, Leak] = {}
-    for key, what, excusable in print_.needles:
-        found = index.grams.get(key)
-        if found is not None and found not in leaks and not (excusable and key in baseline):
+    keys, grams = print_.keys, index.grams
+    for number, start in enumerate(range(0, len(keys), 8)):
+        key = keys[start : start + 8]
+        found = grams.get(key)
+        if found is None or found in leaks:
+            continue
+        what, excusable = print_.kinds[print_.kind_of[number]]
+        if not (excusable and key in baseline):
             leaks[found] = Leak(found, print_.dossier_id, what)
     for blob in print_.blobs:
         copy = index.blobs.get(blob)

@@ -64,17 +64,44 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_NOT_PROSE.sub(" ", blank_comments(text))))
 
 
-def parse_sections(body: str, body_line: int) -> list[Section]:
-    """Every ATX heading of ``body`` with the text under it; lines are file lines."""
-    lines = blank_comments(body).split("\n")
-    raw_lines = body.split("\n")
+def _blanked(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _heads(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(index, level, title) of the ATX headings of comment-blanked ``lines``."""
     mask = _code_mask(lines)
     heads: list[tuple[int, int, str]] = []
     for index, line in enumerate(lines):
-        match = None if mask[index] else _ATX.match(line)
+        if "#" not in line or mask[index]:
+            continue
+        match = _ATX.match(line)
         if match:
-            title = _ATTRS.sub("", match.group(2) or "").strip()
-            heads.append((index, len(match.group(1)), title))
+            heads.append((index, len(match.group(1)), _ATTRS.sub("", match.group(2) or "").strip()))
+    return heads
+
+
+def headings(body: str, body_line: int) -> list[tuple[int, int, str]]:
+    """(file line, level, title) of every ATX heading of ``body``, outside code and comments."""
+    return [
+        (body_line + index, level, title)
+        for index, level, title in _heads(blank_comments(body).split("\n"))
+    ]
+
+
+def parse_sections(body: str, body_line: int) -> list[Section]:
+    """Every ATX heading of ``body`` with the text under it; lines are file lines."""
+    blanked = blank_comments(body)
+    lines = blanked.split("\n")
+    heads = _heads(lines)
+    if not heads:
+        return []
+    raw_lines = body.split("\n")
+    # Words of each line, counted once (not again for each enclosing section).
+    prose = _NOT_PROSE.sub(_blanked, blanked).split("\n")
+    before = [0]
+    for line in prose:
+        before.append(before[-1] + (len(_WORD.findall(line)) if line.strip() else 0))
     sections: list[Section] = []
     for position, (index, level, title) in enumerate(heads):
         end = len(lines)
@@ -83,7 +110,8 @@ def parse_sections(body: str, body_line: int) -> list[Section]:
                 end = later_index
                 break
         text = "\n".join(raw_lines[index + 1 : end])
-        sections.append(Section(title, level, body_line + index, count_words(text), text))
+        words = before[end] - before[index + 1]
+        sections.append(Section(title, level, body_line + index, words, text))
     return sections
 
 

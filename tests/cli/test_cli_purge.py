@@ -51,7 +51,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = BuildCache(tmp_path / CACHE_DIR, bytes.fromhex(SECRET), "configuration")
     for ident in ("2026-014", "2026-021", "2026-037"):
         folder = tmp_path / "dossiers" / ident
-        entry = CacheEntry(ident, (), (), Fingerprint(ident, ()), {}, {})
+        entry = CacheEntry(ident, (), (), Fingerprint(ident), {}, {})
         cache.store(cache.key_for(folder), entry, folder)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BILAN_SECRET", raising=False)

@@ -52,3 +52,11 @@ def test_a_fenced_heading_is_not_a_cut() -> None:
     assert norm(page) == norm(renderer.render_markdown(body)[0])
     assert sorted(cut) == [1, 7]
     assert "## pas un titre" in cut[1]
+
+
+def test_headings_with_markup_are_cut_in_the_single_pass() -> None:
+    body = "## Plan **d'action** {#plan}\n\nA &amp; B.\n\n## Deux\n\nC.\n"
+    renderer = Renderer()
+    page, _, cut = renderer.render_sections(body, 1)
+    assert page == renderer.render_markdown(body)[0]  # the very page, not a marked-up pass
+    assert cut == {1: "<p>A &amp; B.</p>", 5: "<p>C.</p>"}
