@@ -29,6 +29,7 @@ from bilan_gen.config import Options
 from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
 from bilan_gen.diagnostics import Diagnostic, Severity
 from bilan_gen.errors import BilanError
+from bilan_gen.loading import dossier_files
 from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
@@ -86,7 +87,7 @@ class BuildCache:
     def key_for(self, folder: Path) -> str:
         """The entry name of ``folder`` as it is now (a keyed hash of all its files)."""
         mac = hmac.new(self._salt, folder.name.encode(), hashlib.sha256)
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in dossier_files(folder):
             mac.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
             mac.update(hashlib.sha256(path.read_bytes()).digest())
         return mac.hexdigest()[:40]

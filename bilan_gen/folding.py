@@ -23,4 +23,12 @@ def fold(text: str) -> str:
 
 def fold_words(text: str) -> str:
     """Fold, keep letters and digits, single-spaced (« Plan d’action » → « plan d action »)."""
-    return _NON_ALNUM.sub(" ", fold(text)).strip()
+    return words_of_folded(fold(text))
+
+
+def words_of_folded(folded: str) -> str:
+    """:func:`fold_words` of text already folded: letters and digits, single-spaced.
+
+    Folding keeps line breaks, so a long text can be folded once and then split into lines.
+    """
+    return _NON_ALNUM.sub(" ", folded).strip()

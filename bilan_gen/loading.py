@@ -6,6 +6,7 @@ diagnostic with file and line; nothing here raises on bad input.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,12 @@ from bilan_gen.yaml_source import YamlDocument, YamlSyntaxError, parse_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ID_RE = re.compile(ID_PATTERN)
+
+
+def dossier_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted (symbolic links to folders are not followed)."""
+    found = (Path(root, name) for root, _, names in os.walk(folder) for name in names)
+    return sorted(path for path in found if path.is_file())
 
 
 def decode_text(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:

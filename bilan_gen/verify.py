@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bilan_gen.folding import fold
-from bilan_gen.loading import decode_text, parse_front_matter
+from bilan_gen.loading import decode_text, dossier_files, parse_front_matter
 from bilan_gen.model import DOSSIER_FILE, Dossier
 
 WINDOW = 8
@@ -234,11 +234,6 @@ def dossier_needles(dossier: Dossier) -> Iterator[tuple[str, str, bool]]:
     for path in dossier_files(dossier.path):
         if path.name != DOSSIER_FILE and _is_prose(path):
             yield from _text_needles(path, bodies.get(path))
-
-
-def dossier_files(folder: Path) -> list[Path]:
-    """Every file under ``folder``, sorted."""
-    return sorted(Path(root, name) for root, _, names in os.walk(folder) for name in names)
 
 
 def _is_prose(path: Path) -> bool:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from bilan_gen.diagnostics import Diagnostic, warning
-from bilan_gen.folding import fold_words
+from bilan_gen.folding import fold, fold_words, words_of_folded
 from bilan_gen.model import Document, Dossier
 from bilan_gen.validation.markdown import _code_mask, blank_comments
 
@@ -45,13 +45,17 @@ def find_sensitive(
     if not terms:  # most bodies: one fold, no line-by-line scan
         return []
     raw_lines = body.split("\n")
-    lines = blank_comments(body).split("\n")
+    blanked = blank_comments(body)
+    lines = blanked.split("\n")
+    folded_lines = fold(blanked).split("\n")  # folded once: folding keeps line breaks
+    if len(folded_lines) != len(lines):  # never seen; line by line then
+        folded_lines = [fold(line) for line in lines]
     mask = _code_mask(lines)
     found: list[tuple[int, list[str]]] = []
-    for index, line in enumerate(lines):
+    for index, line in enumerate(folded_lines):
         if mask[index] or _ACK_RE.search(raw_lines[index]):
             continue
-        folded = f" {fold_words(_CODE_SPAN.sub(' ', line))} "
+        folded = f" {words_of_folded(_CODE_SPAN.sub(' ', line))} "
         hits = [(word, key) for word, key in terms if f" {key} " in folded]
         if hits:
             found.append((body_line + index, _longest(hits)))
