@@ -108,12 +108,15 @@ class BuildCache:
 
     def store(self, key: str, entry: CacheEntry, folder: Path) -> None:
         """Write the ``entry`` of the dossier in ``folder`` atomically."""
-        make_private_dir(self.cache_dir)
         text = json.dumps(_entry_to_json(entry, folder), default=_encode_date)
         blob = encrypt_payload(self._key, text.encode())
         target = self.cache_dir / (key + _SUFFIX)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
+        try:
+            tmp.write_bytes(blob)
+        except FileNotFoundError:  # the first entry
+            make_private_dir(self.cache_dir)
+            tmp.write_bytes(blob)
         os.replace(tmp, target)
 
     def gram_cache(self) -> GramCache:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bilan_gen.crypto import derive_access_code, derive_slug_and_key, encrypt_payload, format_code
 from bilan_gen.folding import fold_words
@@ -24,6 +26,7 @@ DOSSIER_URI_PREFIX = "d"
 SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces.html"
 """The generic shell page, at the same depth as every ``d/<slug>.html``."""
 PAYLOAD_PLACEHOLDER = "@@BILAN_PAYLOAD@@"
+T = TypeVar("T")
 PAD_BYTES = 4096
 """Payloads are padded to a multiple of this, so sizes say little about contents."""
 
@@ -143,17 +146,27 @@ def write_dossier_page(
     uri = page_uri(access.slug)
     target = site_dir / uri
     data = page_html.encode("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
     if previous_site is not None and _holds(previous_site / uri, data):
         try:
-            os.link(previous_site / uri, target)
+            _new_entry(target, lambda: os.link(previous_site / uri, target))
             return target
         except OSError:  # another file system, no hard links: write it
             pass
-    with target.open("xb") as out:
+    with _new_entry(target, lambda: target.open("xb")) as out:
         out.write(data)
     return target
+
+
+def _new_entry(target: Path, create: Callable[[], T]) -> T:
+    """Create ``target`` anew: its folder made if needed, an existing file replaced."""
+    try:
+        return create()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return create()
+    except FileExistsError:  # a --dirty build's copy, maybe linked: never written into
+        target.unlink()
+        return create()
 
 
 def _holds(path: Path, data: bytes) -> bool:

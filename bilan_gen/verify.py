@@ -218,8 +218,13 @@ class Fingerprint:
     """Base64 of each annex's first bytes (finds ``data:`` URIs)."""
 
 
-def dossier_needles(dossier: Dossier) -> Iterator[tuple[str, str, bool]]:
-    """(folded phrase, what, excusable) triples that must never appear in clear."""
+def dossier_needles(
+    dossier: Dossier, files: list[Path] | None = None
+) -> Iterator[tuple[str, str, bool]]:
+    """(folded phrase, what, excusable) triples that must never appear in clear.
+
+    ``files`` are the dossier's files, when the caller already listed them.
+    """
     ident = dossier.beneficiaire
     yield " ".join(tokens_of(dossier.id)), "l'identifiant", False
     for value in ident.sensitive_strings():
@@ -231,7 +236,7 @@ def dossier_needles(dossier: Dossier) -> Iterator[tuple[str, str, bool]]:
         for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
             yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY, False
     bodies = {doc.path: doc.body for doc in dossier.documents.values()}
-    for path in dossier_files(dossier.path):
+    for path in dossier_files(dossier.path) if files is None else files:
         if path.name != DOSSIER_FILE and _is_prose(path):
             yield from _text_needles(path, bodies.get(path))
 
@@ -267,10 +272,11 @@ def _text_needles(path: Path, body: str | None = None) -> Iterator[tuple[str, st
 
 def fingerprint(dossier: Dossier) -> Fingerprint:
     """The digests of everything of ``dossier`` that must never appear in clear."""
-    needles = {digest(p): (what, excusable) for p, what, excusable in dossier_needles(dossier) if p}
+    files = dossier_files(dossier.path)
+    needles = {digest(p): (what, ex) for p, what, ex in dossier_needles(dossier, files) if p}
     blobs: list[str] = []
     prefixes: list[str] = []
-    for path in dossier_files(dossier.path):
+    for path in files:
         if path.name != DOSSIER_FILE and not _is_prose(path):
             raw = path.read_bytes()
             blobs.append(hashlib.sha256(raw).hexdigest())
