@@ -11,8 +11,12 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from helpers import Project
 
+from bilan_gen import parallel
+from bilan_gen.cache import BuildCache
 from bilan_gen.parallel import parallel_map, start_method, worker_context
+from bilan_gen.pipeline import RenderContext, _render_one
 from bilan_gen.rendering import Renderer
 
 ITEMS = list(range(64))
@@ -41,7 +45,10 @@ def _check(results: list[tuple[int, object, int]], context: object) -> set[int]:
 
 FORKED = """
 import json, os
+from bilan_gen import parallel
+from bilan_gen.cache import BuildCache
 from bilan_gen.parallel import parallel_map, start_method, worker_context
+from bilan_gen.pipeline import RenderContext, _render_one
 
 def task(item):
     return item * item, worker_context(), os.getpid()
@@ -84,3 +91,14 @@ def test_a_renderer_pickles_as_its_configuration() -> None:
     text = "## Titre\n\n| a | b |\n| - | - |\n| 1 | [x](annexes/x.png) |\n"
     assert copy.render_markdown(text) == renderer.render_markdown(text)
     assert copy.render_markdown(text)[1] == {"annexes/x.png"}
+
+
+def test_a_build_context_crosses_to_fork_server_workers(project: Project) -> None:
+    # Under `mkdocs serve`, a context that does not pickle would silently run on one core.
+    cache = BuildCache(project.root / ".bilan" / "cache", b"\x5e" * 32, "configuration")
+    renderer = Renderer(["toc", "tables"], {"toc": {"permalink": True}})
+    context = RenderContext(project.options, b"\x5e" * 32, renderer, cache)
+    assert parallel._picklable((_render_one, context))
+    copy = pickle.loads(pickle.dumps(context))
+    assert copy.options == project.options
+    assert copy.cache.key_for(project.folder()) == cache.key_for(project.folder())
