@@ -196,19 +196,23 @@ def first_page_uri(project: Path) -> str:
     return access_for(load_dossier(folder)[0], bytes.fromhex(SECRET)).uri
 
 
-def _fetch(url: str) -> bytes | None:
+def _fetch(url: str) -> str | None:
     """The payload of the dossier page at ``url`` (None while it is not served)."""
-    import re
     import urllib.error
     import urllib.request
 
+    from bilan_gen.verify import PAYLOAD_CLOSE, PAYLOAD_OPEN
+
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            body: bytes = response.read()
+            page = response.read().decode("utf-8")
     except (urllib.error.URLError, OSError):
         return None
-    found = re.search(rb'id="bilan-payload">([^<]*)<', body)
-    return found.group(1) if found else None
+    start = page.find(PAYLOAD_OPEN)
+    if start < 0:
+        return None
+    start += len(PAYLOAD_OPEN)
+    return page[start : page.find(PAYLOAD_CLOSE, start)]
 
 
 class _ServeLog:

@@ -119,11 +119,12 @@ class RunningMap(Generic[T, R]):
         chunk: int = 1,
     ) -> None:
         self._func, self._items, self._context, self._pool = func, items, context, pool
-        self._results = pool.map(func, items, chunksize=chunk) if pool is not None else None
+        if pool is not None:
+            self._results = pool.map(func, items, chunksize=chunk)
 
     def results(self) -> Iterator[R]:
         """The results in order, as they come; the workers stop after the last one."""
-        if self._pool is None or self._results is None:
+        if self._pool is None:
             for item in self._items:
                 yield _call_with(self._context, self._func, item)
             return

@@ -21,12 +21,13 @@ from bilan_gen.folding import fold_words
 from bilan_gen.model import Diffusion, Dossier
 from bilan_gen.rendering import RenderedDossier
 
+T = TypeVar("T")
+
 BENEFICIAIRE = "beneficiaire"
 DOSSIER_URI_PREFIX = "d"
 SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces.html"
 """The generic shell page, at the same depth as every ``d/<slug>.html``."""
 PAYLOAD_PLACEHOLDER = "@@BILAN_PAYLOAD@@"
-T = TypeVar("T")
 PAD_BYTES = 4096
 """Payloads are padded to a multiple of this, so sizes say little about contents."""
 

@@ -128,6 +128,12 @@ Le projet avance comme prévu.
 """
 
 
+def run_cli(*args: str) -> tuple[int, str]:
+    """Run ``bilan *args`` in-process: its exit code and output."""
+    result = invoke_cli(list(args))
+    return result.exit_code, result.output
+
+
 def invoke_cli(args: list[str], answer: str | None = None) -> Result:
     """Run ``bilan`` in-process; a traceback (any exception but SystemExit) fails the test."""
     from bilan_gen.cli import main

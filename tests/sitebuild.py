@@ -6,13 +6,15 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from socketserver import BaseRequestHandler
 
 from bilan_gen.loading import load_dossier
 from bilan_gen.publishing import Access, access_for, audiences_of
@@ -86,6 +88,28 @@ def tree_digest(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def http_server(handler: Callable[..., BaseRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1, in a thread; yield the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 @contextmanager
 def serve(site_dir: Path, pretty_urls: bool = False) -> Iterator[str]:
     """Serve ``site_dir`` on 127.0.0.1 (a secure context for WebCrypto); yield the base URL.
@@ -104,12 +128,5 @@ def serve(site_dir: Path, pretty_urls: bool = False) -> Iterator[str]:
                 return local + ".html"
             return local
 
-    handler = functools.partial(Quiet, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_server(functools.partial(Quiet, directory=str(site_dir))) as base_url:
+        yield base_url

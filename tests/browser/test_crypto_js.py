@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import json
 import random
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sitebuild import http_server
 
 from bilan_gen.crypto import CROCKFORD, SEPARATORS, normalize_code
 
@@ -57,15 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """A throwaway HTTP server on 127.0.0.1, on a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with http_server(_Handler) as url:
+        yield url
 
 
 @pytest.fixture

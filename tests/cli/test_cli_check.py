@@ -6,7 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from helpers import EMAIL, NOM, PRENOM, Project, invoke_cli
+from helpers import EMAIL, NOM, PRENOM, Project
+from helpers import run_cli as run
 
 from bilan_gen.cli import main
 
@@ -19,11 +20,6 @@ def here(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
     """The base project, as the working directory."""
     monkeypatch.chdir(project.root)
     return project
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = invoke_cli(list(args))
-    return result.exit_code, result.output
 
 
 def _break(project: Project) -> None:

@@ -5,21 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import invoke_cli
+from helpers import run_cli as run
 
 CREATED = "Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque."
 SCHEMA_HINT = "Pour que l'éditeur complète et vérifie les champs : « bilan schema »."
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = invoke_cli(list(args))
-    return result.exit_code, result.output
 
 
 def test_creates_a_complete_draft_dossier(here: Path) -> None:

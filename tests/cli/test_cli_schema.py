@@ -6,8 +6,7 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-from helpers import invoke_cli
+from helpers import run_cli as run
 
 from bilan_gen.json_schema import SCHEMA_DIR, all_schemas, format_schema
 
@@ -21,17 +20,6 @@ NAMES = [
     "synthese.schema.json",
 ]
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = invoke_cli(list(args))
-    return result.exit_code, result.output
 
 
 def test_writes_every_schema(here: Path) -> None:

@@ -18,16 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sitebuild import copy_project
+from sitebuild import copy_project, free_port
 
 TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,20 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sitebuild import REPO, TEST_SECRET, accesses, copy_project
+from sitebuild import REPO, TEST_SECRET, accesses, copy_project, free_port
 from siteread import bump_rotation, open_payload
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import write_corpus  # noqa: E402
 
 TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def status(url: str) -> int | None:
