@@ -15,7 +15,15 @@ import time
 from pathlib import Path
 
 from sitebuild import REPO, TEST_SECRET, accesses, build, copy_project
-from siteread import dossier_page, identities, open_payload
+from siteread import (
+    dossier_needles,
+    dossier_page,
+    find_needles,
+    identities,
+    open_payload,
+    read_site,
+    strip_payloads,
+)
 
 from bilan_gen.publishing import Access
 
@@ -168,3 +176,23 @@ def test_a_build_killed_midway_leaves_a_cache_the_next_build_can_trust(tmp_path:
     for did, access in accesses(project).items():
         pages = payload_of(project, access)["pages"]
         assert [p["route"] for p in pages][-1] == "synthese", did  # type: ignore[index]
+
+
+def test_a_rebuild_with_linked_pages_and_cached_entries_leaks_nothing(built_copy: Path) -> None:
+    # The independent scan of test_leaks, on a site whose unchanged pages are hard links to
+    # the previous build's and whose entries came from the cache.
+    notes = built_copy / "dossiers" / "2026-037" / "notes"
+    notes.mkdir(exist_ok=True)
+    (notes / "rappel.md").write_text("Rappeler la bénéficiaire avant la restitution.\n")
+    result = build(built_copy)
+    assert result.returncode == 0 and from_cache(result.output) == 2, result.output
+    needles = dossier_needles(built_copy)
+    found = [
+        f"{rel}: {needle.what} du dossier {needle.dossier_id}"
+        for rel, raw in read_site(result.site_dir).items()
+        for needle in find_needles(strip_payloads(raw.decode("utf-8", "replace")), needles)
+    ]
+    assert found == []
+    cache_bytes = b"".join(p.read_bytes() for p in (built_copy / CACHE).rglob("*") if p.is_file())
+    for needle in needles:
+        assert needle.value.encode("utf-8") not in cache_bytes, needle.what
