@@ -27,6 +27,7 @@ from markdown.treeprocessors import Treeprocessor
 from bilan_gen.config import Options
 from bilan_gen.folding import fold_words
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
+from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
 from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation.markdown import headings
@@ -146,7 +147,7 @@ class Renderer:
         names = {e for e in chosen if isinstance(e, str)}
         chosen += [e for e in ("toc", "tables") if e not in names]
         self._md = markdown.Markdown(
-            extensions=[*chosen, _LinkExtension(self._state)],
+            extensions=[*chosen, _LinkExtension(self._state), PlainTextExtension()],
             extension_configs=dict(extension_configs or {}),
         )
 
