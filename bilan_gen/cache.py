@@ -6,9 +6,12 @@ the site secret. So a changed template or option rebuilds every dossier, and a c
 rebuilds its own — never a stale or foreign page.
 
 The cache lives outside the site directory (``.bilan/cache/``) and holds nothing in clear:
-each entry is encrypted with a key derived from the site secret (AES-256-GCM), and its file
-name is a keyed hash that names no dossier. Entries are written atomically (a killed build
-leaves no half-written entry) and an entry that does not decrypt is a miss, then removed.
+each entry is encrypted with a key derived from the site secret (AES-256-GCM), bound to its
+key, and its key is a keyed hash that names no dossier. Entries are rows of one SQLite
+database rather than files: creating a thousand files costs more than writing their bytes
+on many disks. Each entry is written in a transaction of its own (a killed build leaves no
+half-written entry); an entry that does not decrypt is a miss, then removed, and a database
+that cannot be read is started afresh. Removed entries are overwritten (``secure_delete``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,8 +37,10 @@ from bilan_gen.loading import dossier_files
 from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
+DATABASE = "entries.sqlite3"
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_SUFFIX = ".entry"
+_LEFTOVERS = (".entry", ".tmp")
+"""Files of the former layout (one file per entry) and of builds killed while writing one."""
 
 
 def code_fingerprint() -> str:
@@ -77,7 +83,11 @@ class CacheEntry:
 
 
 class BuildCache:
-    """Encrypted cache entries under ``cache_dir``, for one secret and one configuration."""
+    """Encrypted cache entries under ``cache_dir``, for one secret and one configuration.
+
+    It pickles as its settings: each process (build workers included) opens the database
+    once, when it first needs it.
+    """
 
     def __init__(self, cache_dir: Path, secret: bytes, configuration: str) -> None:
         self.cache_dir = cache_dir
@@ -85,7 +95,7 @@ class BuildCache:
         self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
 
     def key_for(self, folder: Path) -> str:
-        """The entry name of ``folder`` as it is now (a keyed hash of all its files)."""
+        """The entry key of ``folder`` as it is now (a keyed hash of all its files)."""
         mac = hmac.new(self._salt, folder.name.encode(), hashlib.sha256)
         for path in dossier_files(folder):
             mac.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
@@ -94,55 +104,182 @@ class BuildCache:
 
     def load(self, key: str, folder: Path) -> CacheEntry | None:
         """The entry ``key`` for the dossier in ``folder``, or None (absent, corrupt, foreign)."""
-        path = self.cache_dir / (key + _SUFFIX)
-        try:
-            plain = decrypt_payload(self._key, path.read_bytes())
-            data = json.loads(plain, object_hook=_decode_date)
-            entry = _entry_from_json(data, folder)
-        except FileNotFoundError:
+        rows = _query(self.cache_dir, "SELECT blob FROM entries WHERE key = ?", (key,))
+        if not rows:
             return None
-        except (OSError, ValueError, KeyError, TypeError, BilanError):
-            path.unlink(missing_ok=True)
+        try:
+            plain = decrypt_payload(self._key, rows[0][0])
+            data = json.loads(plain, object_hook=_decode_date)
+            if data.pop("key") != key:
+                raise ValueError("entry stored under another key")
+            entry = _entry_from_json(data, folder)
+        except (ValueError, KeyError, TypeError, BilanError):
+            remove_entries(self.cache_dir, [key])
             return None
         return entry if entry.dossier_id == folder.name else None
 
     def store(self, key: str, entry: CacheEntry, folder: Path) -> None:
-        """Write the ``entry`` of the dossier in ``folder`` atomically."""
-        text = json.dumps(_entry_to_json(entry, folder), default=_encode_date)
-        blob = encrypt_payload(self._key, text.encode())
-        target = self.cache_dir / (key + _SUFFIX)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(blob)
-        except FileNotFoundError:  # the first entry
-            make_private_dir(self.cache_dir)
-            tmp.write_bytes(blob)
-        os.replace(tmp, target)
+        """Write the ``entry`` of the dossier in ``folder`` (a cache that cannot be written
+        only costs time: the build goes on)."""
+        data = {"key": key, **_entry_to_json(entry, folder)}
+        blob = encrypt_payload(self._key, json.dumps(data, default=_encode_date).encode())
+        _execute(self.cache_dir, "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(key, blob)])
 
     def gram_cache(self) -> GramCache:
         """Where the output index keeps the n-gram digests of the site's public texts."""
         make_private_dir(self.cache_dir)
         return GramCache(self.cache_dir / "grams")
 
-    def entries_of(self, dossier_id: str) -> list[Path]:
-        """The entry files of one dossier (names say nothing: each is decrypted, read-only)."""
+    def entries_of(self, dossier_id: str) -> list[str]:
+        """The keys of one dossier's entries (keys say nothing: each entry is decrypted)."""
         found = []
-        for path in sorted(self.cache_dir.glob("*" + _SUFFIX)):
+        for key, blob in _query(self.cache_dir, "SELECT key, blob FROM entries ORDER BY key"):
             try:
-                data = json.loads(decrypt_payload(self._key, path.read_bytes()))
-            except (OSError, ValueError, BilanError):
+                data = json.loads(decrypt_payload(self._key, blob))
+            except (ValueError, BilanError):
                 continue
             if isinstance(data, dict) and data.get("id") == dossier_id:
-                found.append(path)
+                found.append(key)
         return found
 
     def prune(self, used: Iterable[str]) -> None:
-        """Remove the entries this build did not use, and leftovers of killed builds."""
-        keep = {key + _SUFFIX for key in used}
+        """Remove the entries this build did not use, and leftovers of older layouts."""
+        keep = set(used)
+        stale = [k for (k,) in _query(self.cache_dir, "SELECT key FROM entries") if k not in keep]
+        remove_entries(self.cache_dir, stale)
         if self.cache_dir.is_dir():
             for path in self.cache_dir.iterdir():
-                if path.is_file() and path.name not in keep and path.name != ".gitignore":
+                if path.is_file() and path.name.endswith(_LEFTOVERS):
                     path.unlink(missing_ok=True)
+
+
+def has_entries(cache_dir: Path) -> bool:
+    """Whether the cache in ``cache_dir`` holds any entry (whoever they belong to)."""
+    return bool(_query(cache_dir, "SELECT 1 FROM entries LIMIT 1"))
+
+
+def remove_entries(cache_dir: Path, keys: Iterable[str]) -> None:
+    """Delete the entries ``keys``: overwritten in the database, gone from its journal."""
+    rows = [(key,) for key in keys]
+    if rows and _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
+        _execute(cache_dir, "PRAGMA wal_checkpoint(TRUNCATE)", [()])
+
+
+# One connection per process and database file: opening one costs milliseconds. A process
+# made by fork() must never use, nor close, its parent's connections: it keeps them aside.
+_connections: dict[str, tuple[sqlite3.Connection, tuple[int, int]]] = {}
+_inherited: list[sqlite3.Connection] = []
+
+
+def _forget_connections() -> None:
+    _inherited.extend(db for db, _ in _connections.values())
+    _connections.clear()
+
+
+os.register_at_fork(after_in_child=_forget_connections)
+
+
+def _database(cache_dir: Path, create: bool) -> sqlite3.Connection | None:
+    """This process's connection to the cache database, None when there is none to read.
+
+    A database file removed or replaced since (``.bilan/cache/`` deleted by hand under
+    ``mkdocs serve``) is opened anew.
+    """
+    path = os.path.abspath(cache_dir / DATABASE)
+    known = _connections.get(path)
+    identity = _identity(path)
+    if known is not None:
+        if known[1] == identity:
+            return known[0]
+        del _connections[path]
+        known[0].close()
+    if identity is None and not create:
+        return None
+    if create:
+        make_private_dir(cache_dir)
+    try:
+        db = _connect(path)
+    except sqlite3.DatabaseError as exc:
+        if not _damaged(exc):
+            raise
+        _delete_database(path)
+        db = _connect(path)
+    identity = _identity(path)
+    assert identity is not None  # just made
+    _connections[path] = (db, identity)
+    return db
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    try:
+        # WAL: builds read while others write. No fsync: a cache lost in a crash is rebuilt,
+        # and an entry damaged by one does not decrypt.
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA secure_delete = ON")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` says the database is damaged (not merely busy, or the disk full)."""
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _delete_database(path: str) -> None:
+    """Start afresh: the next connection makes an empty database."""
+    known = _connections.pop(path, None)
+    if known is not None:
+        known[0].close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def _query(cache_dir: Path, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of a read; none when the database is absent or cannot be read."""
+    try:
+        db = _database(cache_dir, create=False)
+        return db.execute(sql, args).fetchall() if db is not None else []
+    except sqlite3.Error as exc:
+        if _damaged(exc):
+            _delete_database(os.path.abspath(cache_dir / DATABASE))
+        return []
+
+
+def _execute(cache_dir: Path, sql: str, rows: list[tuple[Any, ...]]) -> bool:
+    """Run a write for each of ``rows``, in one transaction; False when it failed."""
+    try:
+        db = _database(cache_dir, create=True)
+        assert db is not None
+        if len(rows) == 1:
+            db.execute(sql, rows[0])
+            return True
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(sql, rows)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if _damaged(exc):
+            _delete_database(os.path.abspath(cache_dir / DATABASE))
+        return False
+    except OSError:
+        return False
+    return True
 
 
 def _encode_date(value: object) -> dict[str, str]:

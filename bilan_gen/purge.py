@@ -1,11 +1,11 @@
 """Destroy dossiers (R6313-7): the folder, its PDFs, its build cache, and a register line.
 
 :func:`plan_purge` lists what would go, without touching anything; :func:`execute_purge`
-deletes exactly those paths and appends one line per dossier to the destruction register
-(``registre-destructions.csv`` at the project root, kept in Git, never published): the id,
-the date, what was destroyed and on what ground — no name, no content. Nothing else is
-touched. Git history, backups, CI artefacts and the published site are beyond a working
-tree: :func:`format_history_commands` says what to run.
+deletes exactly those paths and cache entries and appends one line per dossier to the
+destruction register (``registre-destructions.csv`` at the project root, kept in Git, never
+published): the id, the date, what was destroyed and on what ground — no name, no content.
+Nothing else is touched. Git history, backups, CI artefacts and the published site are
+beyond a working tree: :func:`format_history_commands` says what to run.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilan_gen.cache import CACHE_DIR, BuildCache
+from bilan_gen.cache import CACHE_DIR, BuildCache, has_entries, remove_entries
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError
@@ -34,19 +34,20 @@ MANUAL_GROUND = "destruction demandée avant l'échéance (bilan purge ID)"
 
 @dataclass(frozen=True)
 class PurgeTarget:
-    """One dossier to destroy and every path that goes with it."""
+    """One dossier to destroy and everything that goes with it."""
 
     dossier_id: str
     folder: Path
     prints: tuple[Path, ...]
-    cache_entries: tuple[Path, ...]
+    cache_entries: tuple[str, ...]
+    """The keys of its entries in the build cache (``.bilan/cache/``)."""
     ground: str
     """Why it is destroyed, in French, dates only."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        """Everything deleted, the folder first."""
-        return (self.folder, *self.prints, *self.cache_entries)
+        """Every file or folder deleted, the folder first."""
+        return (self.folder, *self.prints)
 
     @property
     def elements(self) -> str:
@@ -82,25 +83,21 @@ def print_files(options: Options, dossier_id: str) -> list[Path]:
     return sorted(found)
 
 
-def cache_entries(options: Options, dossier_id: str, secret: bytes | None) -> list[Path]:
-    """The build cache's entries of one dossier.
+def cache_entries(options: Options, dossier_id: str, secret: bytes | None) -> list[str]:
+    """The keys of one dossier's entries in the build cache (none without the secret).
 
-    Entry names are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each entry is
+    Keys are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each entry is
     decrypted with the site secret to read its id. Nothing is written or removed here.
     """
-    cache_dir = options.project_dir / CACHE_DIR
-    if not cache_dir.is_dir():
+    if secret is None:
         return []
-    found = [p for p in cache_dir.iterdir() if p.name.split(".")[0] == dossier_id]
-    if secret is not None:
-        found += BuildCache(cache_dir, secret, configuration="").entries_of(dossier_id)
-    return sorted(set(found))
+    return BuildCache(options.project_dir / CACHE_DIR, secret, "").entries_of(dossier_id)
 
 
 def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) -> bool:
     """Whether the build cache holds entries that cannot be attributed (no site secret)."""
     cache_dir = options.project_dir / CACHE_DIR
-    return site_secret(options, env) is None and any(cache_dir.glob("*.entry"))
+    return site_secret(options, env) is None and has_entries(cache_dir)
 
 
 def plan_purge(
@@ -152,7 +149,8 @@ def expired_folders(
 def execute_purge(
     targets: Sequence[PurgeTarget], options: Options, today: dt.date
 ) -> list[tuple[str, ...]]:
-    """Delete every path of ``targets``, then record each destruction in the register.
+    """Delete every path and cache entry of ``targets``, then record each destruction in
+    the register.
 
     Returns:
         The register rows written.
@@ -165,6 +163,7 @@ def execute_purge(
                 shutil.rmtree(path)
             else:
                 path.unlink(missing_ok=True)
+        remove_entries(options.project_dir / CACHE_DIR, target.cache_entries)
         rows.append(row)
     append_register(options.project_dir / REGISTER_FILE, rows)
     return rows

@@ -53,6 +53,9 @@ def _confirmed(count: int) -> bool:
 def _describe(target: PurgeTarget) -> list[str]:
     lines = [f"{target.dossier_id} — {target.ground}"]
     lines += [f"  {display_path(path)}" for path in target.paths]
+    if target.cache_entries:
+        count = len(target.cache_entries)
+        lines.append(f"  {CACHE_DIR.as_posix()}/ : {count} entrée(s) du cache de construction")
     return lines
 
 

@@ -12,13 +12,14 @@ import datetime as dt
 import hashlib
 import io
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 from helpers import invoke_cli
 
-from bilan_gen.cache import CACHE_DIR, BuildCache, CacheEntry
+from bilan_gen.cache import CACHE_DIR, DATABASE, BuildCache, CacheEntry
 from bilan_gen.config import load_options
 from bilan_gen.loading import load_dossier
 from bilan_gen.purge import MANUAL_GROUND, REGISTER_FILE, REGISTER_HEADER
@@ -58,22 +59,33 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def cache_rows(root: Path) -> dict[str, bytes]:
+    """The build cache's entries: key -> encrypted blob."""
+    with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
+        return dict(db.execute("SELECT key, blob FROM entries").fetchall())
+
+
 def tree(root: Path) -> dict[str, str]:
-    """Every file under ``root`` with the digest of its bytes."""
-    return {
+    """Every file under ``root`` with the digest of its bytes; the cache by its entries
+    (SQLite's journal files come and go as it is read)."""
+    files = {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.parent != root / CACHE_DIR
     }
+    for key, blob in cache_rows(root).items():
+        files[f"{CACHE_DIR.as_posix()}#{key}"] = hashlib.sha256(blob).hexdigest()
+    return files
 
 
-def cache_files_of(root: Path, ident: str) -> set[str]:
-    """The cache entries that belong to ``ident`` (decrypted with the test secret)."""
+def cache_keys_of(root: Path, ident: str) -> set[str]:
+    """The cache entries that belong to ``ident`` (decrypted with the test secret), as
+    ``tree`` names them."""
     from bilan_gen.purge import cache_entries
 
     options, _ = load_options(root / "mkdocs.yml")
-    entries = cache_entries(options, ident, bytes.fromhex(SECRET))
-    return {p.relative_to(root).as_posix() for p in entries}
+    keys = cache_entries(options, ident, bytes.fromhex(SECRET))
+    return {f"{CACHE_DIR.as_posix()}#{key}" for key in keys}
 
 
 def run(*args: str, answer: str | None = None) -> Result:
@@ -88,8 +100,9 @@ def register_rows(root: Path) -> list[list[str]]:
 
 def test_purge_one_dossier_removes_exactly_its_files(office: Path) -> None:
     before = tree(office)
-    doomed_cache = cache_files_of(office, "2026-014")
+    doomed_cache = cache_keys_of(office, "2026-014")
     assert len(doomed_cache) == 1
+    doomed_blob = cache_rows(office)[doomed_cache.copy().pop().split("#")[1]]
     result = run("purge", "2026-014", "--yes")
     assert result.exit_code == 0, result.output
     after = tree(office)
@@ -101,6 +114,9 @@ def test_purge_one_dossier_removes_exactly_its_files(office: Path) -> None:
     assert set(after) - set(before) == {REGISTER_FILE}
     assert all(after[p] == before[p] for p in after if p != REGISTER_FILE)
     assert not (office / "dossiers" / "2026-014").exists()
+    # The entry's bytes are gone from every file of the cache, SQLite's journal included.
+    for path in (office / CACHE_DIR).iterdir():
+        assert doomed_blob[:64] not in path.read_bytes(), path.name
     files = sum(1 for p in expected if p.startswith("dossiers/"))
     assert register_rows(office) == [
         list(REGISTER_HEADER),
@@ -212,7 +228,7 @@ def test_without_the_secret_cache_entries_stay(office: Path) -> None:
     (office / ".bilan" / "secret").unlink()
     result = run("purge", "2026-014", "--yes")
     assert result.exit_code == 0
-    assert len(list((office / CACHE_DIR).glob("*.entry"))) == 3
+    assert len(cache_rows(office)) == 3
     assert "sans le secret du site, ses entrées ne peuvent être attribuées" in result.stderr
     assert register_rows(office)[1][2].endswith("impressions (2)")
 

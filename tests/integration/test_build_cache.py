@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from siteread import (
     strip_payloads,
 )
 
+from bilan_gen.cache import DATABASE
 from bilan_gen.publishing import Access
 
 CACHE = Path(".bilan", "cache")
@@ -36,6 +38,22 @@ def from_cache(output: str) -> int:
     match = re.search(r"dont (\d+) du cache", output)
     assert match, output
     return int(match.group(1))
+
+
+def entries(project: Path) -> dict[str, bytes]:
+    """The cache's entries: key -> encrypted blob (none when there is no database yet)."""
+    path = project / CACHE / DATABASE
+    if not path.is_file():
+        return {}
+    with sqlite3.connect(path, timeout=30) as db:
+        return dict(db.execute("SELECT key, blob FROM entries").fetchall())
+
+
+def rewrite_entries(project: Path, blobs: dict[str, bytes]) -> None:
+    with sqlite3.connect(project / CACHE / DATABASE) as db:
+        db.executemany(
+            "UPDATE entries SET blob = ? WHERE key = ?", [(b, k) for k, b in blobs.items()]
+        )
 
 
 def payload_of(project: Path, access: Access) -> dict[str, object]:
@@ -111,26 +129,52 @@ def test_another_secret_never_reuses_an_entry(built_copy: Path) -> None:
 
 
 def test_an_entry_moved_to_another_dossier_is_not_served(built_copy: Path) -> None:
-    cache = built_copy / CACHE
-    entries = sorted(p for p in cache.iterdir() if p.suffix == ".entry")
-    contents = [p.read_bytes() for p in entries]
-    for path, data in zip(entries, contents[1:] + contents[:1], strict=True):
-        path.write_bytes(data)  # every entry now sits under another dossier's name
+    stored = entries(built_copy)
+    keys = sorted(stored)
+    assert len(keys) == 3
+    # Every entry now sits under another dossier's key.
+    rewrite_entries(
+        built_copy, {k: stored[o] for k, o in zip(keys, keys[1:] + keys[:1], strict=True)}
+    )
     result = build(built_copy)
     assert result.returncode == 0, result.output
     assert from_cache(result.output) == 0
+
+
+def test_an_entry_under_another_key_of_its_dossier_is_not_served(built_copy: Path) -> None:
+    # An older entry of a dossier, under the key of its current files, would be a stale page.
+    synthese = built_copy / "dossiers" / "2026-021" / "synthese.md"
+    before = entries(built_copy)
+    synthese.write_text(synthese.read_text("utf-8") + "\nPhrase ajoutée.\n", encoding="utf-8")
+    assert build(built_copy).returncode == 0
+    (new_key,) = set(entries(built_copy)) - set(before)
+    (old_key,) = set(before) - set(entries(built_copy))
+    rewrite_entries(built_copy, {new_key: before[old_key]})
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 2
 
 
 def test_a_corrupt_entry_and_leftovers_are_discarded(built_copy: Path) -> None:
     cache = built_copy / CACHE
-    for path in cache.glob("*.entry"):
-        path.write_bytes(path.read_bytes()[:100])  # as if a disk filled up
-    (cache / ".deadbeef.entry.123.tmp").write_bytes(b"half-written")
+    rewrite_entries(built_copy, {k: b[:100] for k, b in entries(built_copy).items()})
+    (cache / ".deadbeef.entry.123.tmp").write_bytes(b"half-written")  # older layout
+    (cache / "0123abcd.entry").write_bytes(b"an entry of the older layout")
     result = build(built_copy)
     assert result.returncode == 0, result.output
     assert from_cache(result.output) == 0
-    assert not list(cache.glob("*.tmp"))
-    assert len(list(cache.glob("*.entry"))) == 3
+    assert not list(cache.glob("*.tmp")) and not list(cache.glob("*.entry"))
+    assert len(entries(built_copy)) == 3
+    assert from_cache(build(built_copy).output) == 3
+
+
+def test_a_damaged_database_is_started_afresh(built_copy: Path) -> None:
+    database = built_copy / CACHE / DATABASE
+    database.write_bytes(b"not a database, as after a crash " * 200)
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    assert from_cache(result.output) == 0
+    assert len(entries(built_copy)) == 3
     assert from_cache(build(built_copy).output) == 3
 
 
@@ -160,12 +204,12 @@ def test_a_build_killed_midway_leaves_a_cache_the_next_build_can_trust(tmp_path:
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if len(list((project / CACHE).glob("*.entry"))) >= 10:
+        if len(entries(project)) >= 10:
             break
         time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    written = len(list((project / CACHE).glob("*.entry")))
+    written = len(entries(project))
     assert 0 < written < 120, written  # killed midway indeed
     assert not (project / "site").exists()  # nothing was published by the killed build
 
