@@ -39,6 +39,8 @@ from bilan_gen.verify import Fingerprint, GramCache
 CACHE_DIR = Path(".bilan", "cache")
 DATABASE = "entries.sqlite3"
 _PACKAGE_DIR = Path(__file__).resolve().parent
+BUSY_TIMEOUT_S = 60.0
+"""How long a write waits for another process's (a concurrent build) before it gives up."""
 _LEFTOVERS = (".entry", ".tmp")
 """Files of the former layout (one file per entry) and of builds killed while writing one."""
 
@@ -158,11 +160,18 @@ def has_entries(cache_dir: Path) -> bool:
     return bool(_query(cache_dir, "SELECT 1 FROM entries LIMIT 1"))
 
 
-def remove_entries(cache_dir: Path, keys: Iterable[str]) -> None:
-    """Delete the entries ``keys``: overwritten in the database, gone from its journal."""
+def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
+    """Delete the entries ``keys``: overwritten in the database, gone from its journal.
+
+    Returns False when they could not be (the database busy or read-only).
+    """
     rows = [(key,) for key in keys]
-    if rows and _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
-        _execute(cache_dir, "PRAGMA wal_checkpoint(TRUNCATE)", [()])
+    if not rows:
+        return True
+    if not _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
+        return False
+    checkpoint = _query(cache_dir, "PRAGMA wal_checkpoint(TRUNCATE)")
+    return bool(checkpoint) and checkpoint[0][0] == 0  # 0: not blocked by a reader
 
 
 # One connection per process and database file: opening one costs milliseconds. A process
@@ -173,6 +182,14 @@ _inherited: list[sqlite3.Connection] = []
 
 def _forget_connections() -> None:
     _inherited.extend(db for db, _ in _connections.values())
+    _connections.clear()
+
+
+def close_connections() -> None:
+    """Close this process's connections to cache databases (SQLite then removes its
+    journal files); the next use opens them again."""
+    for db, _ in _connections.values():
+        db.close()
     _connections.clear()
 
 
@@ -219,7 +236,9 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     try:
         # WAL: builds read while others write. No fsync: a cache lost in a crash is rebuilt,
         # and an entry damaged by one does not decrypt.

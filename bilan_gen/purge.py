@@ -19,7 +19,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilan_gen.cache import CACHE_DIR, BuildCache, has_entries, remove_entries
+from bilan_gen.cache import (
+    CACHE_DIR,
+    BuildCache,
+    close_connections,
+    has_entries,
+    remove_entries,
+)
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError
@@ -149,23 +155,36 @@ def expired_folders(
 def execute_purge(
     targets: Sequence[PurgeTarget], options: Options, today: dt.date
 ) -> list[tuple[str, ...]]:
-    """Delete every path and cache entry of ``targets``, then record each destruction in
+    """Delete every cache entry and path of ``targets``, then record each destruction in
     the register.
 
     Returns:
         The register rows written.
+
+    Raises:
+        BilanError: A dossier's cache entries could not be deleted; that dossier and the
+            next ones are left whole, the ones before are destroyed and registered.
     """
     rows: list[tuple[str, ...]] = []
-    for target in targets:
-        row = (target.dossier_id, today.isoformat(), target.elements, target.ground)
-        for path in target.paths:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-        remove_entries(options.project_dir / CACHE_DIR, target.cache_entries)
-        rows.append(row)
-    append_register(options.project_dir / REGISTER_FILE, rows)
+    cache_dir = options.project_dir / CACHE_DIR
+    try:
+        for target in targets:
+            if not remove_entries(cache_dir, target.cache_entries):
+                raise BilanError(
+                    f"{target.dossier_id} non détruit : son cache de construction n'a pu être "
+                    f"effacé (construction en cours ?) ; relancez, ou supprimez "
+                    f"{CACHE_DIR.as_posix()}/"
+                )
+            row = (target.dossier_id, today.isoformat(), target.elements, target.ground)
+            for path in target.paths:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
+            rows.append(row)
+    finally:
+        close_connections()
+        append_register(options.project_dir / REGISTER_FILE, rows)
     return rows
 
 

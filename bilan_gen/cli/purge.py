@@ -11,6 +11,7 @@ from bilan_gen.cache import CACHE_DIR
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import display_path
+from bilan_gen.errors import BilanError
 from bilan_gen.loading import discover
 from bilan_gen.purge import (
     REGISTER_FILE,
@@ -95,7 +96,10 @@ def purge(
     if not yes and not _confirmed(len(targets)):
         click.echo("Abandon : rien n'a été détruit.", err=True)
         ctx.exit(EXIT_PROBLEMS)
-    execute_purge(targets, options, dt.date.today())
+    try:
+        execute_purge(targets, options, dt.date.today())
+    except BilanError as exc:
+        raise click.ClickException(str(exc)) from None
     if unattributed_cache(options):
         click.echo(
             f"Cache de construction : sans le secret du site, ses entrées ne peuvent être "

@@ -254,3 +254,28 @@ def test_help_has_examples() -> None:
     result = run("purge", "--help")
     assert "bilan purge --expired --dry-run" in result.output
     assert "registre-destructions.csv" in result.output
+
+
+def test_a_cache_that_cannot_be_emptied_stops_the_purge(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process writes to the cache (a build): the dossier is not destroyed, the
+    # register does not claim it, and the message says what to do.
+    from bilan_gen import cache
+
+    cache.close_connections()
+    monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
+    before = tree(office)
+    writer = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("purge", "2026-014", "2026-021", "--yes")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 1
+    assert "2026-014 non détruit : son cache de construction n'a pu être effacé" in result.stderr
+    assert tree(office) == before
+    assert not (office / REGISTER_FILE).exists()
+    assert run("purge", "2026-014", "--yes").exit_code == 0
+    assert [r[0] for r in register_rows(office)] == ["dossier", "2026-014"]
