@@ -84,6 +84,16 @@ class CacheEntry:
     """Line of each key of ``dossier.yml``, for the retention warning."""
 
 
+class CacheUnreadable(BilanError):
+    """The cache database exists but cannot be read now (another process writes to it)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        super().__init__(
+            f"cache de construction illisible pour l'instant ({cache_dir}) : une construction "
+            "est-elle en cours ? Relancez la commande une fois celle-ci finie."
+        )
+
+
 class BuildCache:
     """Encrypted cache entries under ``cache_dir``, for one secret and one configuration.
 
@@ -133,9 +143,14 @@ class BuildCache:
         return GramCache(self.cache_dir / "grams")
 
     def entries_of(self, dossier_id: str) -> list[str]:
-        """The keys of one dossier's entries (keys say nothing: each entry is decrypted)."""
+        """The keys of one dossier's entries (keys say nothing: each entry is decrypted).
+
+        Raises:
+            CacheUnreadable: The database cannot be read now.
+        """
         found = []
-        for key, blob in _query(self.cache_dir, "SELECT key, blob FROM entries ORDER BY key"):
+        everything = "SELECT key, blob FROM entries ORDER BY key"
+        for key, blob in _query(self.cache_dir, everything, strict=True):
             try:
                 data = json.loads(decrypt_payload(self._key, blob))
             except (ValueError, BilanError):
@@ -156,8 +171,12 @@ class BuildCache:
 
 
 def has_entries(cache_dir: Path) -> bool:
-    """Whether the cache in ``cache_dir`` holds any entry (whoever they belong to)."""
-    return bool(_query(cache_dir, "SELECT 1 FROM entries LIMIT 1"))
+    """Whether the cache in ``cache_dir`` may hold an entry (whoever it belongs to); so it
+    does when its database cannot be read now."""
+    try:
+        return bool(_query(cache_dir, "SELECT 1 FROM entries LIMIT 1", strict=True))
+    except CacheUnreadable:
+        return True
 
 
 def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
@@ -170,6 +189,9 @@ def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
         return True
     if not _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
         return False
+    # The file shrinks with the project. (executescript runs the pragma to its end; a
+    # plain execute would give back one page.)
+    _execute(cache_dir, "PRAGMA incremental_vacuum;", [])
     checkpoint = _query(cache_dir, "PRAGMA wal_checkpoint(TRUNCATE)")
     return bool(checkpoint) and checkpoint[0][0] == 0  # 0: not blocked by a reader
 
@@ -236,12 +258,19 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    try:
+        new = os.stat(path).st_size == 0
+    except OSError:
+        new = True
     db = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
     try:
+        if new:  # only then: on a database in use, this would wait for its writers
+            # The pages of removed entries can be given back (set before the first table).
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
         # WAL: builds read while others write. No fsync: a cache lost in a crash is rebuilt,
-        # and an entry damaged by one does not decrypt.
+        # and an entry damaged by one does not decrypt. Removed entries are overwritten.
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA secure_delete = ON")
@@ -266,22 +295,35 @@ def _delete_database(path: str) -> None:
         Path(path + suffix).unlink(missing_ok=True)
 
 
-def _query(cache_dir: Path, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
-    """The rows of a read; none when the database is absent or cannot be read."""
+def _query(
+    cache_dir: Path, sql: str, args: tuple[Any, ...] = (), strict: bool = False
+) -> list[Any]:
+    """The rows of a read; none when the database is absent or cannot be read.
+
+    Raises:
+        CacheUnreadable: With ``strict``, the database exists but cannot be read now (a
+            damaged one is removed: its entries are gone, none is left to find).
+    """
     try:
         db = _database(cache_dir, create=False)
         return db.execute(sql, args).fetchall() if db is not None else []
     except sqlite3.Error as exc:
         if _damaged(exc):
             _delete_database(os.path.abspath(cache_dir / DATABASE))
+        elif strict:
+            raise CacheUnreadable(cache_dir) from None
         return []
 
 
 def _execute(cache_dir: Path, sql: str, rows: list[tuple[Any, ...]]) -> bool:
-    """Run a write for each of ``rows``, in one transaction; False when it failed."""
+    """Run a write for each of ``rows``, in one transaction (no rows: ``sql`` is a script);
+    False when it failed."""
     try:
         db = _database(cache_dir, create=True)
         assert db is not None
+        if not rows:
+            db.executescript(sql)
+            return True
         if len(rows) == 1:
             db.execute(sql, rows[0])
             return True

@@ -112,7 +112,11 @@ def plan_purge(
     today: dt.date,
     env: Mapping[str, str] = os.environ,
 ) -> list[PurgeTarget]:
-    """What destroying ``folders`` would delete, and on what ground. Touches nothing."""
+    """What destroying ``folders`` would delete, and on what ground. Touches nothing.
+
+    Raises:
+        CacheUnreadable: The build cache cannot be read now, so its entries cannot be found.
+    """
     secret = site_secret(options, env)
     targets: list[PurgeTarget] = []
     for folder in folders:

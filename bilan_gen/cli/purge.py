@@ -86,7 +86,10 @@ def purge(
     if not folders:
         click.echo("Aucun dossier à détruire.")
         ctx.exit(EXIT_OK)
-    targets = plan_purge(options, folders, dt.date.today())
+    try:
+        targets = plan_purge(options, folders, dt.date.today())
+    except BilanError as exc:  # its cache cannot be read: nothing is destroyed
+        raise click.ClickException(str(exc)) from None
     click.echo("À détruire :" if not dry_run else "Seraient détruits (--dry-run) :")
     for target in targets:
         for line in _describe(target):

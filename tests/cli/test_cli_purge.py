@@ -13,6 +13,7 @@ import hashlib
 import io
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def cache_rows(root: Path) -> dict[str, bytes]:
     """The build cache's entries: key -> encrypted blob."""
-    with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
+    with closing(sqlite3.connect(root / CACHE_DIR / DATABASE)) as db:
         return dict(db.execute("SELECT key, blob FROM entries").fetchall())
 
 
@@ -279,3 +280,26 @@ def test_a_cache_that_cannot_be_emptied_stops_the_purge(
     assert not (office / REGISTER_FILE).exists()
     assert run("purge", "2026-014", "--yes").exit_code == 0
     assert [r[0] for r in register_rows(office)] == ["dossier", "2026-014"]
+
+
+def test_a_cache_that_cannot_be_read_destroys_nothing(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process holds the cache alone: its entries cannot be found, so nothing is destroyed
+    # (never the folder without its cache entries).
+    from bilan_gen import cache
+
+    cache.close_connections()
+    monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
+    before = tree(office)
+    owner = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
+    owner.execute("PRAGMA locking_mode = EXCLUSIVE")
+    owner.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("purge", "2026-014", "--yes")
+    finally:
+        owner.execute("ROLLBACK")
+        owner.close()
+    assert result.exit_code == 1
+    assert "cache de construction illisible pour l'instant" in result.stderr
+    assert tree(office) == before

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from sitebuild import REPO, TEST_SECRET, accesses, build, copy_project
@@ -45,12 +46,12 @@ def entries(project: Path) -> dict[str, bytes]:
     path = project / CACHE / DATABASE
     if not path.is_file():
         return {}
-    with sqlite3.connect(path, timeout=30) as db:
+    with closing(sqlite3.connect(path, timeout=30)) as db:
         return dict(db.execute("SELECT key, blob FROM entries").fetchall())
 
 
 def rewrite_entries(project: Path, blobs: dict[str, bytes]) -> None:
-    with sqlite3.connect(project / CACHE / DATABASE) as db:
+    with closing(sqlite3.connect(project / CACHE / DATABASE, isolation_level=None)) as db:
         db.executemany(
             "UPDATE entries SET blob = ? WHERE key = ?", [(b, k) for k, b in blobs.items()]
         )
