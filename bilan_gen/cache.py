@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -159,35 +160,54 @@ class BuildCache:
                 found.append(key)
         return found
 
+    def leftovers_of(self, dossier_id: str) -> list[Path]:
+        """The files of the former layout (one per entry) that belong to one dossier."""
+        found = []
+        for path in leftovers(self.cache_dir):
+            try:
+                data = json.loads(decrypt_payload(self._key, path.read_bytes()))
+            except (OSError, ValueError, BilanError):
+                continue
+            if isinstance(data, dict) and data.get("id") == dossier_id:
+                found.append(path)
+        return found
+
     def prune(self, used: Iterable[str]) -> None:
-        """Remove the entries this build did not use, and leftovers of older layouts."""
+        """Remove the entries this build did not use, and the files of the former layout."""
         keep = set(used)
         stale = [k for (k,) in _query(self.cache_dir, "SELECT key FROM entries") if k not in keep]
         remove_entries(self.cache_dir, stale)
-        if self.cache_dir.is_dir():
-            for path in self.cache_dir.iterdir():
-                if path.is_file() and path.name.endswith(_LEFTOVERS):
-                    path.unlink(missing_ok=True)
+        for path in leftovers(self.cache_dir):
+            path.unlink(missing_ok=True)
+
+
+def leftovers(cache_dir: Path) -> list[Path]:
+    """Files of the former layout (one per entry), and of builds killed while writing one."""
+    if not cache_dir.is_dir():
+        return []
+    return sorted(p for p in cache_dir.iterdir() if p.is_file() and p.name.endswith(_LEFTOVERS))
 
 
 def has_entries(cache_dir: Path) -> bool:
     """Whether the cache in ``cache_dir`` may hold an entry (whoever it belongs to); so it
     does when its database cannot be read now."""
     try:
-        return bool(_query(cache_dir, "SELECT 1 FROM entries LIMIT 1", strict=True))
+        rows = _query(cache_dir, "SELECT 1 FROM entries LIMIT 1", strict=True)
     except CacheUnreadable:
         return True
+    return bool(rows) or bool(leftovers(cache_dir))
 
 
 def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
     """Delete the entries ``keys``: overwritten in the database, gone from its journal.
 
-    Returns False when they could not be (the database busy or read-only).
+    The journal is emptied even without keys, so an earlier removal that could not finish
+    finishes now. Returns False when this could not be done (the database busy, read-only).
     """
     rows = [(key,) for key in keys]
-    if not rows:
+    if not (cache_dir / DATABASE).is_file():
         return True
-    if not _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
+    if rows and not _execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
         return False
     # The file shrinks with the project. (executescript runs the pragma to its end; a
     # plain execute would give back one page.)
@@ -196,15 +216,10 @@ def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
     return bool(checkpoint) and checkpoint[0][0] == 0  # 0: not blocked by a reader
 
 
-# One connection per process and database file: opening one costs milliseconds. A process
-# made by fork() must never use, nor close, its parent's connections: it keeps them aside.
+# One connection per process and database file: opening one costs milliseconds. None is
+# open across a fork(): SQLite's locks belong to the process, and a child that inherited
+# them would not lock the file for itself.
 _connections: dict[str, tuple[sqlite3.Connection, tuple[int, int]]] = {}
-_inherited: list[sqlite3.Connection] = []
-
-
-def _forget_connections() -> None:
-    _inherited.extend(db for db, _ in _connections.values())
-    _connections.clear()
 
 
 def close_connections() -> None:
@@ -215,7 +230,7 @@ def close_connections() -> None:
     _connections.clear()
 
 
-os.register_at_fork(after_in_child=_forget_connections)
+os.register_at_fork(before=close_connections)
 
 
 def _database(cache_dir: Path, create: bool) -> sqlite3.Connection | None:
@@ -244,7 +259,9 @@ def _database(cache_dir: Path, create: bool) -> sqlite3.Connection | None:
         _delete_database(path)
         db = _connect(path)
     identity = _identity(path)
-    assert identity is not None  # just made
+    if identity is None:  # removed at once by another process (a damaged database)
+        db.close()
+        raise sqlite3.OperationalError("cache database removed while being opened")
     _connections[path] = (db, identity)
     return db
 
@@ -307,9 +324,10 @@ def _query(
     try:
         db = _database(cache_dir, create=False)
         return db.execute(sql, args).fetchall() if db is not None else []
-    except sqlite3.Error as exc:
-        if _damaged(exc):
-            _delete_database(os.path.abspath(cache_dir / DATABASE))
+    except (sqlite3.Error, OSError) as exc:
+        if isinstance(exc, sqlite3.Error) and _damaged(exc):
+            with suppress(OSError):
+                _delete_database(os.path.abspath(cache_dir / DATABASE))
         elif strict:
             raise CacheUnreadable(cache_dir) from None
         return []
@@ -334,11 +352,10 @@ def _execute(cache_dir: Path, sql: str, rows: list[tuple[Any, ...]]) -> bool:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if _damaged(exc):
-            _delete_database(os.path.abspath(cache_dir / DATABASE))
-        return False
-    except OSError:
+    except (sqlite3.Error, OSError) as exc:
+        if isinstance(exc, sqlite3.Error) and _damaged(exc):
+            with suppress(OSError):
+                _delete_database(os.path.abspath(cache_dir / DATABASE))
         return False
     return True
 

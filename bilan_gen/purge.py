@@ -49,11 +49,13 @@ class PurgeTarget:
     """The keys of its entries in the build cache (``.bilan/cache/``)."""
     ground: str
     """Why it is destroyed, in French, dates only."""
+    cache_files: tuple[Path, ...] = ()
+    """Its entries in the cache's former layout, one file each (before a build prunes them)."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file or folder deleted, the folder first."""
-        return (self.folder, *self.prints)
+        return (self.folder, *self.prints, *self.cache_files)
 
     @property
     def elements(self) -> str:
@@ -62,8 +64,9 @@ class PurgeTarget:
         parts = [f"dossier ({files} fichier{'s' if files > 1 else ''})"]
         if self.prints:
             parts.append(f"impressions ({len(self.prints)})")
-        if self.cache_entries:
-            parts.append(f"cache ({len(self.cache_entries)})")
+        cached = len(self.cache_entries) + len(self.cache_files)
+        if cached:
+            parts.append(f"cache ({cached})")
         return " ; ".join(parts)
 
 
@@ -89,15 +92,19 @@ def print_files(options: Options, dossier_id: str) -> list[Path]:
     return sorted(found)
 
 
-def cache_entries(options: Options, dossier_id: str, secret: bytes | None) -> list[str]:
-    """The keys of one dossier's entries in the build cache (none without the secret).
+def cache_entries(
+    options: Options, dossier_id: str, secret: bytes | None
+) -> tuple[list[str], list[Path]]:
+    """One dossier's entries in the build cache (none without the secret): the keys of its
+    rows, and its files of the cache's former layout.
 
-    Keys are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each entry is
-    decrypted with the site secret to read its id. Nothing is written or removed here.
+    Keys and file names are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each
+    entry is decrypted with the site secret to read its id. Nothing is written or removed.
     """
     if secret is None:
-        return []
-    return BuildCache(options.project_dir / CACHE_DIR, secret, "").entries_of(dossier_id)
+        return [], []
+    cache = BuildCache(options.project_dir / CACHE_DIR, secret, "")
+    return cache.entries_of(dossier_id), cache.leftovers_of(dossier_id)
 
 
 def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) -> bool:
@@ -123,13 +130,15 @@ def plan_purge(
         dossier, _ = load_dossier(folder)
         state = retention_state(dossier, today, options.delai_grace_jours)
         ground = state.reason if state.a_detruire else MANUAL_GROUND
+        keys, files = cache_entries(options, folder.name, secret)
         targets.append(
             PurgeTarget(
                 dossier_id=folder.name,
                 folder=folder,
                 prints=tuple(print_files(options, folder.name)),
-                cache_entries=tuple(cache_entries(options, folder.name, secret)),
+                cache_entries=tuple(keys),
                 ground=ground,
+                cache_files=tuple(files),
             )
         )
     return targets

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -22,6 +23,7 @@ from helpers import invoke_cli
 
 from bilan_gen.cache import CACHE_DIR, DATABASE, BuildCache, CacheEntry
 from bilan_gen.config import load_options
+from bilan_gen.crypto import encrypt_payload, hkdf_sha256
 from bilan_gen.loading import load_dossier
 from bilan_gen.purge import MANUAL_GROUND, REGISTER_FILE, REGISTER_HEADER
 from bilan_gen.retention import retention_state
@@ -85,7 +87,8 @@ def cache_keys_of(root: Path, ident: str) -> set[str]:
     from bilan_gen.purge import cache_entries
 
     options, _ = load_options(root / "mkdocs.yml")
-    keys = cache_entries(options, ident, bytes.fromhex(SECRET))
+    keys, files = cache_entries(options, ident, bytes.fromhex(SECRET))
+    assert files == []  # no file of the former layout here
     return {f"{CACHE_DIR.as_posix()}#{key}" for key in keys}
 
 
@@ -303,3 +306,47 @@ def test_a_cache_that_cannot_be_read_destroys_nothing(
     assert result.exit_code == 1
     assert "cache de construction illisible pour l'instant" in result.stderr
     assert tree(office) == before
+
+
+def test_a_purge_stopped_by_a_reader_finishes_only_once_the_journal_is_empty(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader (a build) keeps the deleted entry in the database file until the journal can
+    # be emptied: until then the dossier is not destroyed, even when purge is run again.
+    from bilan_gen import cache
+
+    cache.close_connections()
+    monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
+    (doomed,) = cache_keys_of(office, "2026-014")
+    blob = cache_rows(office)[doomed.split("#")[1]]
+    reader = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM entries").fetchall()
+    try:
+        for _ in range(2):
+            result = run("purge", "2026-014", "--yes")
+            assert result.exit_code == 1, result.output
+            assert "2026-014 non détruit" in result.stderr
+            assert (office / "dossiers" / "2026-014").is_dir()
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert not (office / REGISTER_FILE).exists()
+    assert run("purge", "2026-014", "--yes").exit_code == 0
+    assert not (office / "dossiers" / "2026-014").exists()
+    for path in (office / CACHE_DIR).iterdir():
+        assert blob[:64] not in path.read_bytes(), path.name
+
+
+def test_entries_of_the_former_layout_are_purged_too(office: Path) -> None:
+    # One encrypted file per entry, as before the cache became a database.
+    key = hkdf_sha256(bytes.fromhex(SECRET), b"bilan-gen/v1/cache", b"cache entries", 32)
+    for ident, name in (("2026-014", "0a" * 20), ("2026-021", "0b" * 20)):
+        entry = json.dumps({"id": ident, "pages": []}).encode()
+        (office / CACHE_DIR / f"{name}.entry").write_bytes(encrypt_payload(key, entry))
+    result = run("purge", "2026-014", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"  {CACHE_DIR.as_posix()}/{'0a' * 20}.entry" in result.output.splitlines()
+    assert not (office / CACHE_DIR / f"{'0a' * 20}.entry").exists()
+    assert (office / CACHE_DIR / f"{'0b' * 20}.entry").exists()
+    assert register_rows(office)[1][2].endswith("impressions (2) ; cache (2)")

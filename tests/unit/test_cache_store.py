@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from helpers import Project
 
@@ -57,22 +58,30 @@ def test_removed_entries_give_their_space_back(project: Project, tmp_path: Path)
     assert remove_entries(cache_dir, keys[:1]) and has_entries(cache_dir)
 
 
-def _store_in_child(cache: BuildCache, folder: Path) -> None:
+def _store_in_child(cache: BuildCache, folder: Path, stored: Any, parent_closed: Any) -> None:
     cache.store("1" * 40, entry_of(folder, "Q0hJTEQ="), folder)
+    stored.set()
+    parent_closed.wait(30)
+    cache.store("2" * 40, entry_of(folder, "Q0hJTEQy"), folder)
 
 
-def test_a_forked_process_opens_its_own_connection(project: Project, tmp_path: Path) -> None:
+def test_a_forked_process_has_its_own_connection_and_locks(
+    project: Project, tmp_path: Path
+) -> None:
+    # A child that inherited its parent's connection would share its locks: when the parent
+    # closed it, SQLite would take the parent for the last user and empty the journal under
+    # the child, whose next writes would be lost.
     cache = BuildCache(tmp_path / "cache", SECRET, "conf")
     folder = project.folder()
     cache.store("0" * 40, entry_of(folder), folder)  # this process's connection is open
-    child = multiprocessing.get_context("fork").Process(
-        target=_store_in_child, args=(cache, folder)
-    )
+    context = multiprocessing.get_context("fork")
+    stored, parent_closed = context.Event(), context.Event()
+    child = context.Process(target=_store_in_child, args=(cache, folder, stored, parent_closed))
     child.start()
+    assert stored.wait(30)
+    cache_module.close_connections()
+    parent_closed.set()
     child.join(30)
     assert child.exitcode == 0
-    # The parent's connection still works, and sees what the child wrote.
-    loaded = cache.load("1" * 40, folder)
-    assert loaded is not None and loaded.pages[0][2] == "Q0hJTEQ="
-    cache.store("2" * 40, entry_of(folder), folder)
-    assert cache.load("2" * 40, folder) is not None
+    loaded = [cache.load(key * 40, folder) for key in "012"]
+    assert [e.pages[0][2] if e else None for e in loaded] == ["", "Q0hJTEQ=", "Q0hJTEQy"]
