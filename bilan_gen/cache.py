@@ -126,7 +126,7 @@ class BuildCache:
             if data.pop("key") != key:
                 raise ValueError("entry stored under another key")
             entry = _entry_from_json(data, folder)
-        except (ValueError, KeyError, TypeError, BilanError):
+        except (ValueError, KeyError, TypeError, AttributeError, BilanError):
             remove_entries(self.cache_dir, [key])
             return None
         return entry if entry.dossier_id == folder.name else None
@@ -176,7 +176,8 @@ class BuildCache:
         """Remove the entries this build did not use, and the files of the former layout."""
         keep = set(used)
         stale = [k for (k,) in _query(self.cache_dir, "SELECT key FROM entries") if k not in keep]
-        remove_entries(self.cache_dir, stale)
+        if stale:
+            remove_entries(self.cache_dir, stale)
         for path in leftovers(self.cache_dir):
             path.unlink(missing_ok=True)
 

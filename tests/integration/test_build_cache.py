@@ -47,7 +47,10 @@ def entries(project: Path) -> dict[str, bytes]:
     if not path.is_file():
         return {}
     with closing(sqlite3.connect(path, timeout=30)) as db:
-        return dict(db.execute("SELECT key, blob FROM entries").fetchall())
+        try:
+            return dict(db.execute("SELECT key, blob FROM entries").fetchall())
+        except sqlite3.OperationalError:  # a build is making the database: no table yet
+            return {}
 
 
 def rewrite_entries(project: Path, blobs: dict[str, bytes]) -> None:
