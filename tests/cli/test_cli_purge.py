@@ -14,7 +14,8 @@ import io
 import json
 import shutil
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -260,23 +261,37 @@ def test_help_has_examples() -> None:
     assert "registre-destructions.csv" in result.output
 
 
-def test_a_cache_that_cannot_be_emptied_stops_the_purge(
-    office: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Another process writes to the cache (a build): the dossier is not destroyed, the
-    # register does not claim it, and the message says what to do.
+@pytest.fixture
+def quick_cache(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache writes and reads of the office give up after 0.2 s, not a minute (its
+    connections closed, so the next ones take the new timeout)."""
     from bilan_gen import cache
 
     cache.close_connections()
     monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
-    before = tree(office)
-    writer = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def holding_cache(root: Path, *statements: str) -> Iterator[None]:
+    """Another process's connection to the cache (a build), in a transaction meanwhile."""
+    other = sqlite3.connect(root / CACHE_DIR / DATABASE, isolation_level=None)
     try:
-        result = run("purge", "2026-014", "2026-021", "--yes")
+        for statement in statements:
+            other.execute(statement).fetchall()
+        yield
     finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+
+
+@pytest.mark.usefixtures("quick_cache")
+def test_a_cache_that_cannot_be_emptied_stops_the_purge(office: Path) -> None:
+    # Another process writes to the cache (a build): the dossier is not destroyed, the
+    # register does not claim it, and the message says what to do.
+    before = tree(office)
+    with holding_cache(office, "BEGIN IMMEDIATE"):
+        result = run("purge", "2026-014", "2026-021", "--yes")
     assert result.exit_code == 1
     assert "2026-014 non détruit : son cache de construction n'a pu être effacé" in result.stderr
     assert tree(office) == before
@@ -285,52 +300,32 @@ def test_a_cache_that_cannot_be_emptied_stops_the_purge(
     assert [r[0] for r in register_rows(office)] == ["dossier", "2026-014"]
 
 
-def test_a_cache_that_cannot_be_read_destroys_nothing(
-    office: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("quick_cache")
+def test_a_cache_that_cannot_be_read_destroys_nothing(office: Path) -> None:
     # A process holds the cache alone: its entries cannot be found, so nothing is destroyed
     # (never the folder without its cache entries).
-    from bilan_gen import cache
-
-    cache.close_connections()
-    monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
     before = tree(office)
-    owner = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
-    owner.execute("PRAGMA locking_mode = EXCLUSIVE")
-    owner.execute("BEGIN EXCLUSIVE")
-    try:
+    with holding_cache(office, "PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE"):
         result = run("purge", "2026-014", "--yes")
-    finally:
-        owner.execute("ROLLBACK")
-        owner.close()
     assert result.exit_code == 1
     assert "cache de construction illisible pour l'instant" in result.stderr
     assert tree(office) == before
 
 
+@pytest.mark.usefixtures("quick_cache")
 def test_a_purge_stopped_by_a_reader_finishes_only_once_the_journal_is_empty(
-    office: Path, monkeypatch: pytest.MonkeyPatch
+    office: Path,
 ) -> None:
     # A reader (a build) keeps the deleted entry in the database file until the journal can
     # be emptied: until then the dossier is not destroyed, even when purge is run again.
-    from bilan_gen import cache
-
-    cache.close_connections()
-    monkeypatch.setattr(cache, "BUSY_TIMEOUT_S", 0.2)
     (doomed,) = cache_keys_of(office, "2026-014")
     blob = cache_rows(office)[doomed.split("#")[1]]
-    reader = sqlite3.connect(office / CACHE_DIR / DATABASE, isolation_level=None)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM entries").fetchall()
-    try:
+    with holding_cache(office, "BEGIN", "SELECT count(*) FROM entries"):
         for _ in range(2):
             result = run("purge", "2026-014", "--yes")
             assert result.exit_code == 1, result.output
             assert "2026-014 non détruit" in result.stderr
             assert (office / "dossiers" / "2026-014").is_dir()
-    finally:
-        reader.execute("ROLLBACK")
-        reader.close()
     assert not (office / REGISTER_FILE).exists()
     assert run("purge", "2026-014", "--yes").exit_code == 0
     assert not (office / "dossiers" / "2026-014").exists()
