@@ -24,6 +24,7 @@ from bilan_gen.cache import (
     BuildCache,
     close_connections,
     has_entries,
+    leftovers,
     remove_entries,
 )
 from bilan_gen.config import Options
@@ -101,10 +102,13 @@ def cache_entries(
     Keys and file names are keyed hashes that name no dossier (:mod:`bilan_gen.cache`): each
     entry is decrypted with the site secret to read its id. Nothing is written or removed.
     """
+    cache_dir = options.project_dir / CACHE_DIR
+    # Ids have no dot: "<id>.*" never matches another dossier's file.
+    named = [p for p in leftovers(cache_dir) if p.name.split(".")[0] == dossier_id]
     if secret is None:
-        return [], []
-    cache = BuildCache(options.project_dir / CACHE_DIR, secret, "")
-    return cache.entries_of(dossier_id), cache.leftovers_of(dossier_id)
+        return [], named
+    cache = BuildCache(cache_dir, secret, "")
+    return cache.entries_of(dossier_id), sorted({*named, *cache.leftovers_of(dossier_id)})
 
 
 def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) -> bool:

@@ -339,9 +339,11 @@ def test_entries_of_the_former_layout_are_purged_too(office: Path) -> None:
     for ident, name in (("2026-014", "0a" * 20), ("2026-021", "0b" * 20)):
         entry = json.dumps({"id": ident, "pages": []}).encode()
         (office / CACHE_DIR / f"{name}.entry").write_bytes(encrypt_payload(key, entry))
+    (office / CACHE_DIR / "2026-014.entry").write_bytes(b"named by its dossier, not encrypted")
     result = run("purge", "2026-014", "--yes")
     assert result.exit_code == 0, result.output
     assert f"  {CACHE_DIR.as_posix()}/{'0a' * 20}.entry" in result.output.splitlines()
     assert not (office / CACHE_DIR / f"{'0a' * 20}.entry").exists()
+    assert not (office / CACHE_DIR / "2026-014.entry").exists()
     assert (office / CACHE_DIR / f"{'0b' * 20}.entry").exists()
-    assert register_rows(office)[1][2].endswith("impressions (2) ; cache (2)")
+    assert register_rows(office)[1][2].endswith("impressions (2) ; cache (3)")
