@@ -19,14 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilan_gen.cache import (
-    CACHE_DIR,
-    BuildCache,
-    close_connections,
-    has_entries,
-    leftovers,
-    remove_entries,
-)
+from bilan_gen.cache import CACHE_DIR, BuildCache
+from bilan_gen.cache_db import close_connections, has_entries, leftovers, remove_entries
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError

@@ -27,7 +27,7 @@ from siteread import (
     strip_payloads,
 )
 
-from bilan_gen.cache import DATABASE
+from bilan_gen.cache_db import DATABASE
 from bilan_gen.publishing import Access
 
 CACHE = Path(".bilan", "cache")

@@ -10,8 +10,8 @@ from typing import Any
 
 from helpers import Project
 
-from bilan_gen import cache as cache_module
-from bilan_gen.cache import DATABASE, BuildCache, CacheEntry, has_entries, remove_entries
+from bilan_gen.cache import BuildCache, CacheEntry
+from bilan_gen.cache_db import DATABASE, close_connections, has_entries, remove_entries
 from bilan_gen.verify import Fingerprint
 
 SECRET = b"s" * 32
@@ -48,11 +48,11 @@ def test_removed_entries_give_their_space_back(project: Project, tmp_path: Path)
     keys = [f"{i:040d}" for i in range(40)]
     for key in keys:
         cache.store(key, entry_of(folder, "A" * 50_000), folder)
-    cache_module.close_connections()
+    close_connections()
     full = (cache_dir / DATABASE).stat().st_size
     assert full > 40 * 50_000
     cache.prune(keys[:2])
-    cache_module.close_connections()
+    close_connections()
     assert (cache_dir / DATABASE).stat().st_size < full / 10
     assert not (cache_dir / (DATABASE + "-wal")).exists()
     assert remove_entries(cache_dir, keys[:1]) and has_entries(cache_dir)
@@ -79,7 +79,7 @@ def test_a_forked_process_has_its_own_connection_and_locks(
     child = context.Process(target=_store_in_child, args=(cache, folder, stored, parent_closed))
     child.start()
     assert stored.wait(30)
-    cache_module.close_connections()
+    close_connections()
     parent_closed.set()
     child.join(30)
     assert child.exitcode == 0
