@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -128,28 +129,27 @@ class BuildCache:
         Raises:
             cache_db.CacheUnreadable: The database cannot be read now.
         """
-        found = []
         everything = "SELECT key, blob FROM entries ORDER BY key"
-        for key, blob in query(self.cache_dir, everything, strict=True):
-            try:
-                data = json.loads(decrypt_payload(self._key, blob))
-            except (ValueError, BilanError):
-                continue
-            if isinstance(data, dict) and data.get("id") == dossier_id:
-                found.append(key)
-        return found
+        rows = query(self.cache_dir, everything, strict=True)
+        return [key for key, blob in rows if self._belongs_to(blob, dossier_id)]
 
     def leftovers_of(self, dossier_id: str) -> list[Path]:
         """The files of the former layout (one per entry) that belong to one dossier."""
         found = []
         for path in leftovers(self.cache_dir):
-            try:
-                data = json.loads(decrypt_payload(self._key, path.read_bytes()))
-            except (OSError, ValueError, BilanError):
-                continue
-            if isinstance(data, dict) and data.get("id") == dossier_id:
-                found.append(path)
+            with suppress(OSError):
+                if self._belongs_to(path.read_bytes(), dossier_id):
+                    found.append(path)
         return found
+
+    def _belongs_to(self, blob: bytes, dossier_id: str) -> bool:
+        """Whether the encrypted entry ``blob`` is one of ``dossier_id`` (else, or unreadable:
+        not)."""
+        try:
+            data = json.loads(decrypt_payload(self._key, blob))
+        except (ValueError, BilanError):
+            return False
+        return isinstance(data, dict) and data.get("id") == dossier_id
 
     def prune(self, used: Iterable[str]) -> None:
         """Remove the entries this build did not use, and the files of the former layout."""

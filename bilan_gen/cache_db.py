@@ -61,9 +61,9 @@ def remove_entries(cache_dir: Path, keys: Iterable[str]) -> bool:
     The journal is emptied even without keys, so an earlier removal that could not finish
     finishes now. Returns False when this could not be done (the database busy, read-only).
     """
-    rows = [(key,) for key in keys]
     if not (cache_dir / DATABASE).is_file():
         return True
+    rows = [(key,) for key in keys]
     if rows and not execute(cache_dir, "DELETE FROM entries WHERE key = ?", rows):
         return False
     # The file shrinks with the project. (executescript runs the pragma to its end; a
@@ -180,10 +180,7 @@ def query(cache_dir: Path, sql: str, args: tuple[Any, ...] = (), strict: bool = 
         db = _database(cache_dir, create=False)
         return db.execute(sql, args).fetchall() if db is not None else []
     except (sqlite3.Error, OSError) as exc:
-        if isinstance(exc, sqlite3.Error) and _damaged(exc):
-            with suppress(OSError):
-                _delete_database(os.path.abspath(cache_dir / DATABASE))
-        elif strict:
+        if not _deleted_if_damaged(cache_dir, exc) and strict:
             raise CacheUnreadable(cache_dir) from None
         return []
 
@@ -208,8 +205,15 @@ def execute(cache_dir: Path, sql: str, rows: list[tuple[Any, ...]]) -> bool:
             raise
         db.execute("COMMIT")
     except (sqlite3.Error, OSError) as exc:
-        if isinstance(exc, sqlite3.Error) and _damaged(exc):
-            with suppress(OSError):
-                _delete_database(os.path.abspath(cache_dir / DATABASE))
+        _deleted_if_damaged(cache_dir, exc)
         return False
+    return True
+
+
+def _deleted_if_damaged(cache_dir: Path, exc: Exception) -> bool:
+    """After a failed access: a damaged database is deleted (the next one starts afresh)."""
+    if not (isinstance(exc, sqlite3.Error) and _damaged(exc)):
+        return False
+    with suppress(OSError):
+        _delete_database(os.path.abspath(cache_dir / DATABASE))
     return True
