@@ -29,7 +29,7 @@ from bilan_gen.config import Options
 from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
 from bilan_gen.diagnostics import Diagnostic, Severity
 from bilan_gen.errors import BilanError
-from bilan_gen.loading import dossier_files
+from bilan_gen.guard import DossierFiles
 from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
@@ -87,12 +87,17 @@ class BuildCache:
         self._key = hkdf_sha256(secret, b"bilan-gen/v1/cache", b"cache entries", 32)
         self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
 
-    def key_for(self, folder: Path) -> str:
-        """The entry key of ``folder`` as it is now (a keyed hash of all its files)."""
-        mac = hmac.new(self._salt, folder.name.encode(), hashlib.sha256)
-        for path in dossier_files(folder):
-            mac.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            mac.update(hashlib.sha256(path.read_bytes()).digest())
+    def key_for(self, files: DossierFiles) -> str:
+        """The entry key of a dossier folder as it was read: a keyed hash of every entry
+        (refused ones included) and of the bytes of every regular file."""
+        mac = hmac.new(self._salt, files.folder.name.encode(), hashlib.sha256)
+        for entry in files.entries:
+            mac.update(b"\0" + entry.rel.encode() + b"\0" + entry.kind.name.encode() + b"\0")
+            content = files.content(entry.rel)
+            if content is not None:
+                mac.update(content.digest)
+        for problem in files.problems:
+            mac.update(problem.code.encode() + b"\0")
         return mac.hexdigest()[:40]
 
     def load(self, key: str, folder: Path) -> CacheEntry | None:

@@ -14,6 +14,7 @@ from typing import Any
 from bilan_gen.crypto import load_or_create_secret
 from bilan_gen.diagnostics import Diagnostic, error
 from bilan_gen.field_check import FieldContext, check_mapping
+from bilan_gen.guard import MIB, Limits
 from bilan_gen.legal import DEFAULT_MOTS_SENSIBLES, figure
 from bilan_gen.loading import load_text
 from bilan_gen.model import Phase
@@ -118,6 +119,18 @@ class Options:
     """Words that suggest special-category data (RGPD, art. 9), warned about in documents."""
     cache: bool = True
     """Whether builds reuse unchanged dossiers from the encrypted cache."""
+    annexe_max_mo: int = 10
+    """Largest file of a dossier folder but its documents (an annex, a note), in MiB."""
+    dossier_max_mo: int = 25
+    """Largest total a dossier publishes (finalised documents and the annexes they cite), in
+    MiB: its encrypted page weighs about a third more, and a phone must open it."""
+
+    @property
+    def limits(self) -> Limits:
+        """The size limits of the guarded reads of a dossier folder."""
+        return Limits(
+            file_bytes=self.annexe_max_mo * MIB, published_bytes=self.dossier_max_mo * MIB
+        )
 
 
 _SECTION_FIELDS = (
@@ -159,6 +172,19 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         help="30 : le dossier reste publié le temps que le bénéficiaire l'imprime.",
     ),
     Field(
+        "annexe_max_mo",
+        Kind.INT,
+        "taille maximale d'une annexe (Mo)",
+        help="10 : vaut pour chaque fichier du dossier hors documents (annexes/, notes/).",
+    ),
+    Field(
+        "dossier_max_mo",
+        Kind.INT,
+        "taille maximale publiée d'un dossier (Mo)",
+        help="25 : documents finalisés et annexes qu'ils citent ; la page chiffrée pèse un "
+        "tiers de plus.",
+    ),
+    Field(
         "mots_sensibles",
         Kind.TEXT_LIST,
         "mots signalant une donnée sensible",
@@ -194,6 +220,8 @@ def options_from_mapping(
         delai_grace_jours=values.get("delai_grace_jours", figure("delai_grace_jours")),
         mots_sensibles=tuple(values.get("mots_sensibles", DEFAULT_MOTS_SENSIBLES)),
         cache=values.get("cache", True),
+        annexe_max_mo=values.get("annexe_max_mo", 10),
+        dossier_max_mo=values.get("dossier_max_mo", 25),
     )
     return options, diags
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,11 @@ CODES: dict[str, str] = {
     "dossier-yml-absent": "un dossier n'a pas de fichier dossier.yml",
     "fichier-inattendu": "un fichier ou un dossier que bilan-gen n'utilise pas",
     "fichier-illisible": "un fichier ne peut pas être lu",
-    "fichier-trop-gros": "un fichier dépasse 2 Mo",
+    "fichier-trop-gros": "un fichier dépasse sa taille permise (2 Mo un document, 10 Mo une annexe)",
+    "dossier-trop-gros": "ce qu'un dossier publie dépasse 25 Mo (documents et annexes citées)",
+    "lien-symbolique": "un lien symbolique dans un dossier, ou un dossier qui est un lien",
+    "fichier-special": "un tube nommé (FIFO), une socket ou un périphérique dans un dossier",
+    "dossier-trop-profond": "des sous-dossiers imbriqués sur plus de 16 niveaux",
     "fichier-binaire": "un fichier contient un octet nul : ce n'est pas du texte",
     "encodage-invalide": "un fichier n'est pas enregistré en UTF-8",
     "fichier-vide": "dossier.yml ne contient aucun champ",
@@ -150,10 +155,14 @@ def warning(path: Path, line: int, code: str, message: str) -> Diagnostic:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Return ``path`` relative to ``root`` (or the working directory) when it lies below."""
-    base = root if root is not None else Path.cwd()
+    """Return ``path`` relative to ``root`` (or the working directory) when it lies below.
+
+    Lexically: a diagnostic may name a symbolic link, which must be shown as itself, never
+    as its target (and formatting touches no disk).
+    """
+    base = os.path.abspath(root if root is not None else os.curdir)
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 

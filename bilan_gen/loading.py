@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from bilan_gen.diagnostics import Diagnostic, error, warning
 from bilan_gen.field_check import FieldContext, check_duplicates, check_mapping, suggest
+from bilan_gen.guard import DossierFiles, EntryKind, Limits, load_folder
 from bilan_gen.model import (
     ANNEXES_DIR,
     DOSSIER_FILE,
@@ -33,12 +35,6 @@ from bilan_gen.yaml_source import YamlDocument, YamlSyntaxError, parse_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ID_RE = re.compile(ID_PATTERN)
-
-
-def dossier_files(folder: Path) -> list[Path]:
-    """Every file under ``folder``, sorted (symbolic links to folders are not followed)."""
-    found = (Path(root, name) for root, _, names in os.walk(folder) for name in names)
-    return sorted(path for path in found if path.is_file())
 
 
 def decode_text(path: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -114,12 +110,21 @@ def _dotted_lines(doc: YamlDocument, offset: int) -> dict[str, int]:
     }
 
 
-def load_admin(
-    folder: Path,
+def _text_of(files: DossierFiles, name: str) -> tuple[str | None, list[Diagnostic]]:
+    """The decoded text of a top-level file read by the guarded path (None: not readable,
+    already reported by the reading)."""
+    data = files.read(name)
+    if data is None:
+        return None, []
+    return decode_text(files.folder / name, data)
+
+
+def parse_admin(
+    files: DossierFiles,
 ) -> tuple[dict[str, Any], dict[str, int], list[Diagnostic]]:
-    """Load and check ``dossier.yml``: values, key lines, diagnostics."""
-    path = folder / DOSSIER_FILE
-    text, diags = load_text(path)
+    """Check ``dossier.yml``: values, key lines, diagnostics."""
+    path = files.folder / DOSSIER_FILE
+    text, diags = _text_of(files, DOSSIER_FILE)
     if text is None:
         return {}, {}, diags
     doc, diags = parse_yaml_file(path, text, 1)
@@ -132,9 +137,10 @@ def load_admin(
     return values, _dotted_lines(doc, 0), check_duplicates(ctx) + diags
 
 
-def load_document(path: Path, phase: Phase) -> tuple[Document | None, list[Diagnostic]]:
-    """Load one Markdown file of a dossier."""
-    text, diags = load_text(path)
+def parse_document(files: DossierFiles, phase: Phase) -> tuple[Document | None, list[Diagnostic]]:
+    """One Markdown file of a dossier."""
+    path = files.folder / phase.filename
+    text, diags = _text_of(files, phase.filename)
     if text is None:
         return None, diags
     fm, diags = parse_front_matter(path, text)
@@ -179,72 +185,95 @@ def _seances(items: Iterable[dict[str, Any]]) -> tuple[Seance, ...]:
     )
 
 
-def load_dossier(folder: Path) -> tuple[Dossier, list[Diagnostic]]:
-    """Load a dossier folder: ``dossier.yml``, its documents, stray files."""
-    diags: list[Diagnostic] = []
+def load_dossier(folder: Path, limits: Limits | None = None) -> tuple[Dossier, list[Diagnostic]]:
+    """Read a dossier folder through the guarded path, then parse it."""
+    return parse_dossier(load_folder(folder, limits or Limits()))
+
+
+def parse_dossier(files: DossierFiles) -> tuple[Dossier, list[Diagnostic]]:
+    """A dossier from its folder's files: ``dossier.yml``, its documents, stray files."""
+    folder = files.folder
+    diags: list[Diagnostic] = list(files.problems)
     if not ID_RE.match(folder.name):
         msg = (
             f"identifiant de dossier invalide « {folder.name} » : 3 à 41 caractères, "
             "minuscules, chiffres et tirets (ex. 2026-014)"
         )
         diags.append(error(folder, 0, "id-invalide", msg))
-    if (folder / DOSSIER_FILE).is_file():
-        admin, lines, found = load_admin(folder)
-        diags.extend(found)
-    else:
-        admin, lines = {}, {}
+    admin: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    if files.kind(DOSSIER_FILE) is None and files.opened:
         msg = "dossier.yml absent : chaque dossier commence par ce fichier (voir « bilan new »)"
         diags.append(error(folder / DOSSIER_FILE, 0, "dossier-yml-absent", msg))
+    else:
+        admin, lines, found = parse_admin(files)
+        diags.extend(found)
     documents: dict[Phase, Document] = {}
     for phase in Phase:
-        path = folder / phase.filename
-        if path.is_file():
-            document, found = load_document(path, phase)
-            diags.extend(found)
-            if document is not None:
-                documents[phase] = document
-    diags.extend(check_stray_files(folder))
+        document, found = parse_document(files, phase)
+        diags.extend(found)
+        if document is not None:
+            documents[phase] = document
+    diags.extend(check_stray_files(files))
     ident = admin.get("beneficiaire") or {}
     beneficiaire = Beneficiaire(ident.get("prenom"), ident.get("nom"), ident.get("email"))
-    return Dossier(folder.name, folder, beneficiaire, admin, lines, documents), diags
+    dossier = Dossier(folder.name, folder, beneficiaire, admin, lines, documents, files.entries)
+    return dossier, diags
 
 
-def check_stray_files(folder: Path) -> list[Diagnostic]:
+def check_stray_files(files: DossierFiles) -> list[Diagnostic]:
     """Files in a dossier folder that bilan-gen would not use."""
     diags: list[Diagnostic] = []
     known = [DOSSIER_FILE, *PHASE_FILES.values()]
-    for entry in sorted(folder.iterdir()):
-        name = entry.name
-        if name.startswith(".") or name in known:
+    for entry in files.entries:
+        name = entry.rel
+        if "/" in name or name.startswith(".") or name in known:
             continue
-        if entry.is_dir():
+        path = files.folder / name
+        if entry.kind is EntryKind.DIR:
             if name not in (ANNEXES_DIR, *PRIVATE_DIRS):
                 msg = f"dossier « {name} » inconnu : rangez les pièces dans annexes/ ou notes/"
-                diags.append(warning(entry, 0, "fichier-inattendu", msg))
+                diags.append(warning(path, 0, "fichier-inattendu", msg))
             continue
+        if entry.kind is not EntryKind.FILE:
+            continue  # refused by the reading, with its own error
         if name.lower().endswith((".md", ".markdown", ".yml", ".yaml")):
             hint = suggest(name, known)
             msg = f"fichier « {name} » inattendu, il ne sera pas publié{hint}"
-            diags.append(error(entry, 0, "fichier-inattendu", msg))
+            diags.append(error(path, 0, "fichier-inattendu", msg))
         else:
             msg = f"fichier « {name} » inattendu : rangez-le dans annexes/ ou notes/"
-            diags.append(warning(entry, 0, "fichier-inattendu", msg))
+            diags.append(warning(path, 0, "fichier-inattendu", msg))
     return diags
 
 
 def discover(dossiers_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """List the dossier folders of ``dossiers_dir``; stray files there are diagnostics."""
+    """List the dossier folders of ``dossiers_dir``; stray files and links there are
+    diagnostics (a link is never taken for a dossier, whatever it points to)."""
     if not dossiers_dir.is_dir():
         msg = "dossier des dossiers introuvable (option dossiers_dir de mkdocs.yml)"
         return [], [error(dossiers_dir, 0, "dossiers-introuvable", msg)]
     folders: list[Path] = []
     diags: list[Diagnostic] = []
-    for entry in sorted(dossiers_dir.iterdir()):
+    with os.scandir(dossiers_dir) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
-        if entry.is_dir():
-            folders.append(entry)
-        elif entry.suffix.lower() in (".md", ".yml", ".yaml"):
+        path = Path(entry.path)
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue  # removed since it was listed
+        if stat.S_ISLNK(mode):
+            msg = (
+                "lien symbolique : un dossier est un vrai répertoire de dossiers/, jamais un "
+                "lien (sa cible n'est pas lue) ; remplacez le lien par le dossier lui-même"
+            )
+            diags.append(error(path, 0, "lien-symbolique", msg))
+        elif stat.S_ISDIR(mode):
+            folders.append(path)
+        elif path.suffix.lower() in (".md", ".yml", ".yaml"):
             msg = "fichier hors de tout dossier : placez-le dans dossiers/<id>/"
-            diags.append(error(entry, 0, "fichier-inattendu", msg))
+            diags.append(error(path, 0, "fichier-inattendu", msg))
     return folders, diags

@@ -23,7 +23,10 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bilan_gen.guard.entries import Entry
 
 
 class Phase(enum.Enum):
@@ -176,6 +179,15 @@ class Dossier:
     lines: dict[str, int]
     """File line of each key path of ``dossier.yml``, dotted (``suivi.date_prevue``)."""
     documents: dict[Phase, Document]
+    entries: tuple[Entry, ...] = ()
+    """Every entry of the folder, as the guarded read listed it (links included, unread)."""
+
+    def entry(self, rel: str) -> Entry | None:
+        """The entry at ``rel`` (``annexes/cv.pdf``) of the folder, if there is one."""
+        for entry in self.entries:
+            if entry.rel == rel:
+                return entry
+        return None
 
     @property
     def yml_path(self) -> Path:

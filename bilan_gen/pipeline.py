@@ -24,6 +24,7 @@ from bilan_gen.cache import BuildCache, CacheEntry
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
+from bilan_gen.guard import DossierFiles, FolderChangedError, load_folder, refusal_diagnostic
 from bilan_gen.loading import discover
 from bilan_gen.model import Beneficiaire, Dossier
 from bilan_gen.parallel import RunningMap, start_map, worker_context
@@ -40,7 +41,7 @@ from bilan_gen.publishing import (
 )
 from bilan_gen.rendering import SYNTHESE_ROUTE, RenderedDossier, Renderer
 from bilan_gen.retention import retention_diagnostic, retention_state
-from bilan_gen.validation import check_dossier, check_duplicate_ids
+from bilan_gen.validation import check_duplicate_ids, check_files
 from bilan_gen.verify import (
     Leak,
     OutputIndex,
@@ -160,19 +161,22 @@ def _views(
 
 
 def _entry_for(
-    folder: Path, ctx: RenderContext
+    files: DossierFiles, ctx: RenderContext
 ) -> tuple[CacheEntry | None, tuple[Diagnostic, ...]]:
     """Validate, render and encrypt one dossier; None (with the errors) when it is invalid."""
-    checked = check_dossier(folder, ctx.options)
+    checked = check_files(files, ctx.options)
     if checked.has_errors:
         return None, checked.diagnostics
     dossier = checked.dossier
-    rendered = ctx.renderer.render_dossier(dossier, ctx.options)
+    try:
+        rendered = ctx.renderer.render_dossier(dossier, ctx.options, files)
+    except FolderChangedError as exc:  # an annex changed since it was checked
+        return None, (refusal_diagnostic(files.folder, exc, files.limits),)
     entry = CacheEntry(
         dossier.id,
         checked.diagnostics,
         tuple(_views(dossier, rendered, ctx.secret)),
-        fingerprint(dossier),
+        fingerprint(dossier, files),
         dossier.admin,
         dossier.lines,
     )
@@ -180,13 +184,18 @@ def _entry_for(
 
 
 def _render_one(folder: Path) -> Rendered:
-    """One dossier, from the cache or validated, rendered and encrypted (then cached)."""
+    """One dossier, from the cache or validated, rendered and encrypted (then cached).
+
+    The folder is read once, through the guarded path: the cache key, the check, the pages
+    and the fingerprint all come from the same bytes.
+    """
     ctx: RenderContext = worker_context()
-    key = ctx.cache.key_for(folder) if ctx.cache else None
+    files = load_folder(folder, ctx.options.limits)
+    key = ctx.cache.key_for(files) if ctx.cache else None
     entry = ctx.cache.load(key, folder) if ctx.cache and key else None
     if entry is not None:
         return Rendered(folder, entry, entry.diagnostics, key, cached=True)
-    entry, diagnostics = _entry_for(folder, ctx)
+    entry, diagnostics = _entry_for(files, ctx)
     if entry is not None and ctx.cache and key:
         ctx.cache.store(key, entry, folder)
     return Rendered(folder, entry, diagnostics, key)

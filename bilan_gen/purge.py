@@ -24,6 +24,7 @@ from bilan_gen.cache_db import close_connections, has_entries, leftovers, remove
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError
+from bilan_gen.guard import EntryKind, EntryRefused, walk
 from bilan_gen.loading import load_dossier
 from bilan_gen.printing.batch import DEFAULT_OUTPUT_DIR, PrintRequest
 from bilan_gen.retention import Motif, retention_state
@@ -55,7 +56,7 @@ class PurgeTarget:
     @property
     def elements(self) -> str:
         """What is destroyed, for the register: counts only, never a file name."""
-        files = sum(1 for p in self.folder.rglob("*") if p.is_file())
+        files = _file_count(self.folder)
         parts = [f"dossier ({files} fichier{'s' if files > 1 else ''})"]
         if self.prints:
             parts.append(f"impressions ({len(self.prints)})")
@@ -63,6 +64,15 @@ class PurgeTarget:
         if cached:
             parts.append(f"cache ({cached})")
         return " ; ".join(parts)
+
+
+def _file_count(folder: Path) -> int:
+    """Regular files under ``folder``, counted without following a link."""
+    try:
+        entries = walk(folder, None, lambda refused: None)
+    except EntryRefused:
+        return 0
+    return sum(1 for e in entries if e.kind is EntryKind.FILE)
 
 
 def site_secret(options: Options, env: Mapping[str, str]) -> bytes | None:
@@ -77,8 +87,18 @@ def site_secret(options: Options, env: Mapping[str, str]) -> bytes | None:
 
 
 def print_files(options: Options, dossier_id: str) -> list[Path]:
-    """The dossier's PDFs in ``impressions/`` (names of ``bilan pdf``, and ``<id>.*``)."""
+    """The dossier's PDFs in ``impressions/`` (names of ``bilan pdf``, and ``<id>.*``).
+
+    Raises:
+        BilanError: ``impressions/`` is a link: nothing is deleted through it.
+    """
     folder = options.project_dir / DEFAULT_OUTPUT_DIR
+    if folder.is_symlink():
+        raise BilanError(
+            f"{DEFAULT_OUTPUT_DIR}/ est un lien symbolique : bilan purge ne supprime rien à "
+            f"travers un lien ; supprimez vous-même les PDF de {dossier_id} là où il pointe, "
+            f"ou remplacez le lien par un vrai dossier, puis relancez (rien n'a été détruit)"
+        )
     if not folder.is_dir():
         return []
     names = {PrintRequest(folder, complet=c).target(dossier_id).name for c in (False, True)}
@@ -121,11 +141,17 @@ def plan_purge(
 
     Raises:
         CacheUnreadable: The build cache cannot be read now, so its entries cannot be found.
+        BilanError: A dossier or ``impressions/`` is a link: nothing is deleted through one.
     """
     secret = site_secret(options, env)
     targets: list[PurgeTarget] = []
     for folder in folders:
-        dossier, _ = load_dossier(folder)
+        if folder.is_symlink():
+            raise BilanError(
+                f"{folder.name} est un lien symbolique : bilan purge ne supprime jamais la "
+                "cible d'un lien (rien n'a été détruit)"
+            )
+        dossier, _ = load_dossier(folder, options.limits)
         state = retention_state(dossier, today, options.delai_grace_jours)
         ground = state.reason if state.a_detruire else MANUAL_GROUND
         keys, files = cache_entries(options, folder.name, secret)
@@ -154,7 +180,7 @@ def expired_folders(
     expired: list[Path] = []
     doubtful: list[Path] = []
     for folder in folders:
-        dossier = load_dossier(folder)[0]
+        dossier = load_dossier(folder, options.limits)[0]
         state = retention_state(dossier, today, options.delai_grace_jours)
         if not state.a_detruire:
             continue
@@ -188,15 +214,21 @@ def execute_purge(
                 )
             row = (target.dossier_id, today.isoformat(), target.elements, target.ground)
             for path in target.paths:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink(missing_ok=True)
+                _delete(path)
             rows.append(row)
     finally:
         close_connections()
         append_register(options.project_dir / REGISTER_FILE, rows)
     return rows
+
+
+def _delete(path: Path) -> None:
+    """Delete a file or a folder; a link is removed itself, never what it points to (the
+    standard library's ``rmtree`` removes the links inside a folder without following them)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def append_register(path: Path, rows: Sequence[tuple[str, ...]]) -> None:

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from bilan_gen.config import Options
 from bilan_gen.folding import fold_words
+from bilan_gen.guard import DossierFiles, load_folder
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
@@ -195,8 +196,16 @@ class Renderer:
         }
         return "".join(parts), used, cut
 
-    def render_dossier(self, dossier: Dossier, options: Options) -> RenderedDossier:
-        """Render the dossier home and every finalised document (drafts never leave)."""
+    def render_dossier(
+        self, dossier: Dossier, options: Options, files: DossierFiles | None = None
+    ) -> RenderedDossier:
+        """Render the dossier home and every finalised document (drafts never leave).
+
+        ``files`` is the folder as read for the check (read again when not given).
+
+        Raises:
+            FolderChangedError: An annex changed since the folder was read.
+        """
         pages: list[RenderedPage] = []
         assets: set[str] = set()
         sections: dict[int, str] | None = None
@@ -214,7 +223,9 @@ class Renderer:
         view = render_print_view(dossier, options, self.render_markdown, sections)
         printable = RenderedPage(PRINT_ROUTE, PRINT_TITLE, view[0]) if view else None
         assets |= view[1] if view else set()
-        return RenderedDossier(title, (home, *pages), load_assets(dossier.path, assets), printable)
+        if files is None:
+            files = load_folder(dossier.path, options.limits)
+        return RenderedDossier(title, (home, *pages), load_assets(files, assets), printable)
 
 
 def _cut_at_headings(html: str, heads: list[tuple[int, int, str]]) -> dict[int, str] | None:
@@ -235,14 +246,19 @@ def _cut_at_headings(html: str, heads: list[tuple[int, int, str]]) -> dict[int, 
     }
 
 
-def load_assets(dossier_path: Path, names: set[str]) -> dict[str, tuple[str, bytes]]:
-    """Read the ``annexes/`` files that the published documents refer to."""
+def load_assets(files: DossierFiles, names: set[str]) -> dict[str, tuple[str, bytes]]:
+    """The ``annexes/`` files that the published documents refer to, as the guarded read
+    checked them (a name that is not a regular file read there is left out).
+
+    Raises:
+        FolderChangedError: An annex changed since the folder was read.
+    """
     assets: dict[str, tuple[str, bytes]] = {}
     for name in sorted(names):
-        path = dossier_path / name
-        if path.is_file():
+        data = files.read(name)
+        if data is not None:
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            assets[name] = (kind, path.read_bytes())
+            assets[name] = (kind, data)
     return assets
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bilan_gen.folding import fold
-from bilan_gen.loading import decode_text, dossier_files, parse_front_matter
+from bilan_gen.guard import HEAD_BYTES, Content, DossierFiles, Limits, load_folder
+from bilan_gen.loading import decode_text, parse_front_matter
 from bilan_gen.model import DOSSIER_FILE, Dossier
 
 WINDOW = 8
@@ -218,12 +219,10 @@ class Fingerprint:
     """Base64 of each annex's first bytes (finds ``data:`` URIs)."""
 
 
-def dossier_needles(
-    dossier: Dossier, files: list[Path] | None = None
-) -> Iterator[tuple[str, str, bool]]:
+def dossier_needles(dossier: Dossier, files: DossierFiles) -> Iterator[tuple[str, str, bool]]:
     """(folded phrase, what, excusable) triples that must never appear in clear.
 
-    ``files`` are the dossier's files, when the caller already listed them.
+    ``files`` is the dossier's folder as the guarded read gave it.
     """
     ident = dossier.beneficiaire
     yield " ".join(tokens_of(dossier.id)), "l'identifiant", False
@@ -235,28 +234,38 @@ def dossier_needles(
     if ident.prenom and ident.nom:
         for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):
             yield " ".join(tokens_of(full)[:WINDOW]), _IDENTITY, False
-    bodies = {doc.path: doc.body for doc in dossier.documents.values()}
-    for path in dossier_files(dossier.path) if files is None else files:
-        if path.name != DOSSIER_FILE and _is_prose(path):
-            yield from _text_needles(path, bodies.get(path))
+    bodies = {doc.path.name: doc.body for doc in dossier.documents.values()}
+    for rel, content in files.items():
+        body = _prose_of(files, rel, content, bodies)
+        if body is not None:
+            yield from _text_needles(body)
 
 
-def _is_prose(path: Path) -> bool:
-    return path.suffix.lower() in (".md", ".txt", ".markdown")
-
-
-def _text_needles(path: Path, body: str | None = None) -> Iterator[tuple[str, str, bool]]:
-    """Needles of a prose file; ``body``, when the dossier already read it (front matter out).
+def _prose_of(
+    files: DossierFiles, rel: str, content: Content, bodies: dict[str, str]
+) -> str | None:
+    """The prose of a text file (front matter out), None for any other file.
 
     The front matter is administration (dates, session types), not prose; identity lives in
-    dossier.yml. Headings are often the standard section titles, which the site's own pages
-    quote: only long ones are needles, and a generic text may excuse them.
+    dossier.yml. A text file that is too big or does not decode is looked for as bytes.
     """
-    if body is None:
-        text, _ = decode_text(path, path.read_bytes())
-        if text is None:
-            return
-        body = parse_front_matter(path, text)[0].body
+    if rel == DOSSIER_FILE or content.data is None or not rel.lower().endswith(_PROSE):
+        return None
+    if rel in bodies:
+        return bodies[rel]
+    text, _ = decode_text(files.folder / rel, content.data)
+    return None if text is None else parse_front_matter(files.folder / rel, text)[0].body
+
+
+_PROSE = (".md", ".txt", ".markdown")
+
+
+def _text_needles(body: str) -> Iterator[tuple[str, str, bool]]:
+    """Needles of a prose text.
+
+    Headings are often the standard section titles, which the site's own pages quote: only
+    long ones are needles, and a generic text may excuse them.
+    """
     prose: list[str] = []
     for line in body.split("\n"):
         if not line.lstrip().startswith("#"):
@@ -270,18 +279,26 @@ def _text_needles(path: Path, body: str | None = None) -> Iterator[tuple[str, st
         yield " ".join(words[start : start + WINDOW]), "le texte", False
 
 
-def fingerprint(dossier: Dossier) -> Fingerprint:
-    """The digests of everything of ``dossier`` that must never appear in clear."""
-    files = dossier_files(dossier.path)
-    needles = {digest(p): (what, ex) for p, what, ex in dossier_needles(dossier, files) if p}
+def fingerprint(dossier: Dossier, files: DossierFiles | None = None) -> Fingerprint:
+    """The digests of everything of ``dossier`` that must never appear in clear.
+
+    ``files`` is its folder as read for the build (read again when not given).
+    """
+    if files is None:
+        files = load_folder(dossier.path, Limits())
+    needles: dict[bytes, tuple[str, bool]] = {}
+    bodies = {doc.path.name: doc.body for doc in dossier.documents.values()}
     blobs: list[str] = []
     prefixes: list[str] = []
-    for path in files:
-        if path.name != DOSSIER_FILE and not _is_prose(path):
-            raw = path.read_bytes()
-            blobs.append(hashlib.sha256(raw).hexdigest())
-            if len(raw) >= 48:
-                prefixes.append(base64.b64encode(raw[:48]).decode("ascii"))
+    for phrase, what, excusable in dossier_needles(dossier, files):
+        if phrase:
+            needles[digest(phrase)] = (what, excusable)
+    for rel, content in files.items():
+        if rel == DOSSIER_FILE or _prose_of(files, rel, content, bodies) is not None:
+            continue
+        blobs.append(content.digest.hex())
+        if len(content.head) == HEAD_BYTES:
+            prefixes.append(base64.b64encode(content.head).decode("ascii"))
     kinds = sorted(set(needles.values()))
     number = {kind: i for i, kind in enumerate(kinds)}
     return Fingerprint(
@@ -317,9 +334,11 @@ def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[bytes]) ->
     return list(leaks.values())
 
 
-def dossier_leaks(dossier: Dossier, index: OutputIndex, baseline: set[bytes]) -> list[Leak]:
+def dossier_leaks(
+    dossier: Dossier, index: OutputIndex, baseline: set[bytes], files: DossierFiles | None = None
+) -> list[Leak]:
     """Every place where ``dossier``'s sensitive strings appear in the indexed output."""
-    return find_leaks(fingerprint(dossier), index, baseline)
+    return find_leaks(fingerprint(dossier, files), index, baseline)
 
 
 def strip_payload(page: str) -> tuple[str, bool]:

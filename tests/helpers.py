@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, format_diagnostic, sort_diagnostics
+from bilan_gen.guard import DossierFiles, Limits, load_folder
 from bilan_gen.validation import CheckedDossier, check_dossier, check_project
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -104,6 +105,11 @@ def copy_base(root: Path) -> Project:
     """Copy the base project (``dossiers/2026-001``) into ``root``."""
     shutil.copytree(BASE_DIR, root, dirs_exist_ok=True)
     return Project(root)
+
+
+def read_folder(folder: Path) -> DossierFiles:
+    """A dossier folder read through the guarded path, as a build reads it."""
+    return load_folder(folder, Limits())
 
 
 def suivi_text(date: str = "2026-10-20", statut: str = "finalise") -> str:

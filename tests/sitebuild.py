@@ -51,9 +51,15 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def build(project_dir: Path, *args: str, secret: str | None = TEST_SECRET) -> BuildResult:
-    """Run ``mkdocs build`` in a subprocess, as a consultant would."""
-    env = {k: v for k, v in os.environ.items() if k != "BILAN_SECRET"}
+def build(
+    project_dir: Path,
+    *args: str,
+    secret: str | None = TEST_SECRET,
+    extra_env: dict[str, str] | None = None,
+) -> BuildResult:
+    """Run ``mkdocs build`` in a subprocess, as a consultant would (``extra_env``: more
+    environment variables for the build)."""
+    env = {k: v for k, v in os.environ.items() if k != "BILAN_SECRET"} | (extra_env or {})
     if secret is not None:
         env["BILAN_SECRET"] = secret
     env["NO_MKDOCS_2_WARNING"] = "1"

@@ -52,10 +52,18 @@ def main(ctx: click.Context, config_file: Path) -> None:
     ctx.obj["config"] = config_file
 
 
-def folders_by_id(folders: list[Path], ids: tuple[str, ...]) -> list[Path]:
-    """The folders of ``ids`` (each once, in the order given); a usage error for unknown ids."""
+def folders_by_id(folders: list[Path], ids: tuple[str, ...], dossiers_dir: Path) -> list[Path]:
+    """The folders of ``ids`` (each once, in the order given); a usage error for unknown ids
+    (a symbolic link in ``dossiers_dir`` is never taken for a dossier, and says so)."""
     known = {f.name: f for f in folders}
     missing = [i for i in ids if i not in known]
+    links = [i for i in missing if (dossiers_dir / i).is_symlink()]
+    if links:
+        raise click.BadParameter(
+            f"{', '.join(links)} : lien symbolique dans {dossiers_dir.name}/, jamais suivi ; "
+            "remplacez-le par le dossier lui-même (ou supprimez le lien)",
+            param_hint="ID",
+        )
     if missing:
         raise click.BadParameter(
             f"dossier(s) introuvable(s) : {', '.join(missing)}", param_hint="ID"

@@ -50,8 +50,9 @@ def access(ctx: click.Context, ids: tuple[str, ...], output_format: str) -> None
     if created:
         click.echo(f"Secret du site créé dans {options.secret_file}.", err=True)
     folders, _ = discover(options.dossiers_dir)
-    chosen = folders_by_id(folders, ids) if ids else folders
-    rows = [row for folder in chosen for row in audiences_of(load_dossier(folder)[0], secret)]
+    chosen = folders_by_id(folders, ids, options.dossiers_dir) if ids else folders
+    dossiers = [load_dossier(folder, options.limits)[0] for folder in chosen]
+    rows = [row for dossier in dossiers for row in audiences_of(dossier, secret)]
     click.echo(format_accesses(rows, options.site_url, output_format), nl=False)
 
 

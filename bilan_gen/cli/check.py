@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,8 +15,13 @@ from bilan_gen.validation import check_diagnostics
 
 
 def _dossier_folder(path: Path, options: Options) -> Path | None:
-    """The dossier folder that holds ``path`` (a folder or one of its files)."""
-    path = path.resolve()
+    """The dossier folder that holds ``path`` (a folder or one of its files).
+
+    The last part of ``path`` is not resolved: a dossier that is a link is checked as the
+    link (and refused), never as its target.
+    """
+    absolute = Path(os.path.normpath(path.absolute()))
+    path = absolute.parent.resolve() / absolute.name
     dossiers_dir = options.dossiers_dir.resolve()
     for candidate in (path, *path.parents):
         is_dossier = candidate.parent == dossiers_dir or (candidate / DOSSIER_FILE).is_file()

@@ -33,7 +33,7 @@ def _chosen_folders(ids: tuple[str, ...], all_: bool, options: Options) -> list[
     folders, _ = discover(options.dossiers_dir)
     if all_:
         return folders
-    return folders_by_id(folders, ids)
+    return folders_by_id(folders, ids, options.dossiers_dir)
 
 
 def _output_dir(output: Path | None, ctx: click.Context, options: Options) -> Path:

@@ -38,7 +38,7 @@ def _chosen_folders(ids: tuple[str, ...], expired: bool, options: Options) -> li
                 err=True,
             )
         return chosen
-    return folders_by_id(folders, ids)
+    return folders_by_id(folders, ids, options.dossiers_dir)
 
 
 def _confirmed(count: int) -> bool:

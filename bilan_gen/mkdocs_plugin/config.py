@@ -29,6 +29,10 @@ class BilanConfig(base.Config):
     """File holding the site secret, relative to ``mkdocs.yml``; created on the first build."""
     delai_grace_jours = c.Optional(c.Type(int))
     """Days a finished dossier with nothing to keep stays published; 30 by default."""
+    annexe_max_mo = c.Optional(c.Type(int))
+    """Largest file of a dossier but its documents (an annex, a note), in MiB; 10 by default."""
+    dossier_max_mo = c.Optional(c.Type(int))
+    """Largest total a dossier publishes (finalised documents, cited annexes), in MiB; 25."""
     mots_sensibles = c.Optional(c.Type(list))
     """Words that suggest special-category data, replacing the default list (RGPD, art. 9)."""
     cache = c.Type(bool, default=True)

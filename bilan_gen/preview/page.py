@@ -8,8 +8,7 @@ number of other dossiers.
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from markupsafe import escape
 
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, display_path, format_summary
-from bilan_gen.model import ANNEXES_DIR, PRIVATE_DIRS, sorted_documents
+from bilan_gen.guard import Entry, EntryRefused, walk
+from bilan_gen.model import PRIVATE_DIRS, sorted_documents
 from bilan_gen.rendering import RenderedPage, Renderer, render_home
 from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation import CheckedDossier
@@ -50,36 +50,26 @@ class PreviewPage:
     draft: bool
 
 
-def _watched(folder: Path) -> Iterator[os.DirEntry[str]]:
-    """The dossier's own entries and its annexes; never its private notes."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
-                continue  # editors' swap and backup files
-            if entry.name in PRIVATE_DIRS:
-                continue  # never shown
-            yield entry
-            if entry.name == ANNEXES_DIR and entry.is_dir():
-                yield from _walk(Path(entry.path))
-
-
-def _walk(folder: Path) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            yield entry
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path))
+def _watched(entry: Entry) -> bool:
+    """Whether a change to ``entry`` shows in the preview: not the private notes, not an
+    editor's swap or backup file."""
+    name = entry.rel.rpartition("/")[2]
+    top = entry.rel.partition("/")[0]
+    return top not in PRIVATE_DIRS and not name.startswith(".") and not name.endswith("~")
 
 
 def dossier_version(folder: Path) -> str:
-    """A token that changes whenever a file of the dossier is saved, added or removed."""
+    """A token that changes whenever a file of the dossier is saved, added or removed.
+
+    The folder is listed through the guarded path: no link is followed, no file opened.
+    """
     digest = hashlib.sha256()
     try:
-        for entry in sorted(_watched(folder), key=lambda e: e.path):
-            stat = entry.stat(follow_symlinks=False)
-            digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    except OSError:
+        entries = walk(folder, None, lambda refused: None)
+    except EntryRefused:
         return "absent"
+    for entry in filter(_watched, entries):
+        digest.update(f"{entry.rel}\0{entry.kind.name}\0{entry.mtime_ns}\0{entry.size}\n".encode())
     return digest.hexdigest()[:20]
 
 

@@ -17,10 +17,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bilan_gen.config import Options
+from bilan_gen.guard import EntryRefused, read_file, split_rel
 from bilan_gen.model import ANNEXES_DIR
 from bilan_gen.preview.page import PreviewTheme, dossier_version, render_failure, render_preview
 from bilan_gen.rendering import Renderer
@@ -89,14 +90,20 @@ class DossierPreview:
             reason = f"erreur inattendue ({exc.__class__.__name__}) : enregistrez à nouveau"
             return render_failure(self.folder.name, self.theme, version, reason)
 
-    def annex(self, uri_path: str) -> Path | None:
-        """The file of the dossier's ``annexes/`` at ``uri_path``, if there is one."""
-        relative = PurePosixPath(unquote(uri_path).lstrip("/"))
-        if relative.parts[:1] != (ANNEXES_DIR,) or ".." in relative.parts:
+    def annex(self, uri_path: str) -> tuple[str, bytes] | None:
+        """(media type, bytes) of the regular file of the dossier's ``annexes/`` at
+        ``uri_path``, read through the guarded path; None for anything else (a link, a
+        special file, a path that leaves ``annexes/``, a file over the size limit)."""
+        rel = unquote(uri_path).removeprefix("/")
+        parts = split_rel(rel)
+        if parts is None or len(parts) < 2 or parts[0] != ANNEXES_DIR:
             return None
-        root = (self.folder / ANNEXES_DIR).resolve()
-        path = (self.folder / relative).resolve()
-        return path if path.is_relative_to(root) and path.is_file() else None
+        try:
+            content = read_file(self.folder, rel, self.options.limits.file_bytes)
+        except EntryRefused:
+            return None
+        kind = mimetypes.guess_type(parts[-1])[0] or "application/octet-stream"
+        return kind, content.data or b""
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -140,8 +147,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return 200, f"{kind}; charset=utf-8", data
         annex = preview.annex(path)
         if annex is not None:
-            kind = mimetypes.guess_type(annex.name)[0] or "application/octet-stream"
-            return 200, kind, annex.read_bytes()
+            return 200, *annex
         return 404, "text/plain; charset=utf-8", b"introuvable\n"
 
     def _send(self, status: int, kind: str, body: bytes, send_body: bool, cache: str) -> None:

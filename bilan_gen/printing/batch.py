@@ -113,7 +113,8 @@ def _print_one(position: int) -> Path:
     if document is None:  # print_problems() keeps these out of a batch
         raise ValueError(f"dossier {dossier.id}: synthèse non finalisée")
     target = batch.request.target(dossier.id)
-    write_atomic(target, batch.engine.render(document, dossier.path))
+    max_bytes = batch.options.limits.file_bytes
+    write_atomic(target, batch.engine.render(document, dossier.path, max_bytes))
     return target
 
 

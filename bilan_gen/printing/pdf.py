@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from bilan_gen.errors import BilanError
+from bilan_gen.guard import EntryRefused, Limits, read_file
 from bilan_gen.model import ANNEXES_DIR
 from bilan_gen.printing.document import PrintDocument, render_print_html, render_print_page
 from bilan_gen.shell import asset_bytes
@@ -46,15 +47,21 @@ def pdf_identifier(dossier_id: str) -> bytes:
     return hashlib.sha256(f"bilan-gen:{dossier_id}".encode()).hexdigest()[:32].encode("ascii")
 
 
-def inline_annexes(html: str, dossier_path: Path) -> str:
-    """Images of ``annexes/`` as ``data:`` URIs, so that WeasyPrint fetches no file at all."""
+def inline_annexes(html: str, dossier_path: Path, max_bytes: int = Limits().file_bytes) -> str:
+    """Images of ``annexes/`` as ``data:`` URIs, so that WeasyPrint fetches no file at all.
+
+    Each is read through the guarded path; one that is not a regular file of the dossier
+    (a link swapped in since the check) stays a reference that WeasyPrint may not fetch.
+    """
 
     def replace(match: re.Match[str]) -> str:
-        path = dossier_path / unquote(match.group(2).replace("&amp;", "&"))
-        if not path.is_file():
+        rel = unquote(match.group(2).replace("&amp;", "&"))
+        try:
+            content = read_file(dossier_path, rel, max_bytes)
+        except EntryRefused:
             return match.group(0)
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        data = base64.b64encode(content.data or b"").decode("ascii")
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
 
     return _ANNEX_SRC.sub(replace, html)
@@ -98,9 +105,12 @@ class PdfEngine:
         )
         return pdf
 
-    def render(self, document: PrintDocument, dossier_path: Path) -> bytes:
-        """PDF bytes of a prepared document; its annex images read from ``dossier_path``."""
-        body = inline_annexes(render_print_html(document), dossier_path)
+    def render(
+        self, document: PrintDocument, dossier_path: Path, max_bytes: int = Limits().file_bytes
+    ) -> bytes:
+        """PDF bytes of a prepared document; its annex images read from ``dossier_path``
+        (each at most ``max_bytes``)."""
+        body = inline_annexes(render_print_html(document), dossier_path, max_bytes)
         return self.render_page(
             render_print_page(document, body), pdf_identifier(document.dossier_id)
         )

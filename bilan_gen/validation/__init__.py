@@ -12,12 +12,14 @@ from pathlib import Path
 
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, error, redact, sort_diagnostics
-from bilan_gen.loading import discover, load_dossier
+from bilan_gen.guard import DossierFiles, load_folder
+from bilan_gen.loading import discover, parse_dossier
 from bilan_gen.model import Dossier
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.validation import rules
 from bilan_gen.validation.conservation import check_conservation
 from bilan_gen.validation.evidence import check_evidence
+from bilan_gen.validation.files import check_links, check_names, check_published_size
 from bilan_gen.validation.funding import check_funding
 from bilan_gen.validation.sections import check_sections
 from bilan_gen.validation.sensitive import check_sensitive
@@ -49,8 +51,9 @@ def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
     diags += rules.check_hours(dossier, options)
     diags += rules.check_dates(dossier)
     diags += rules.check_conclusions_individual(dossier)
-    diags += rules.check_names(dossier)
-    diags += rules.check_links(dossier)
+    diags += check_names(dossier)
+    diags += check_links(dossier)
+    diags += check_published_size(dossier, options.limits)
     diags += check_funding(dossier, options)
     diags += check_diffusion(dossier)
     diags += check_conservation(dossier)
@@ -60,8 +63,13 @@ def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
 
 
 def check_dossier(folder: Path, options: Options) -> CheckedDossier:
-    """Load and validate one dossier folder."""
-    dossier, diags = load_dossier(folder)
+    """Read one dossier folder through the guarded path, and validate it."""
+    return check_files(load_folder(folder, options.limits), options)
+
+
+def check_files(files: DossierFiles, options: Options) -> CheckedDossier:
+    """Parse and validate a dossier folder already read."""
+    dossier, diags = parse_dossier(files)
     diags += validate(dossier, options)
     # Build logs may be public: never echo the beneficiary's identity (rule 10).
     safe = redact(diags, dossier.beneficiaire.sensitive_strings())

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
 
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, error, warning
-from bilan_gen.folding import fold_words
 from bilan_gen.model import (
-    ANNEXES_DIR,
     MAIN_PHASES,
-    PRIVATE_DIRS,
     Document,
     Dossier,
     Phase,
 )
-from bilan_gen.validation.markdown import parse_links
 
 
 def _fr_date(day: dt.date) -> str:
@@ -190,66 +184,3 @@ def check_conclusions_individual(dossier: Dossier) -> list[Diagnostic]:
         for s in doc.seances
         if s.type is not None and s.type != "entretien_individuel"
     ]
-
-
-def check_names(dossier: Dossier) -> list[Diagnostic]:
-    """An id or file name must not reveal the beneficiary (the message never names them)."""
-    names = [fold_words(n) for n in (dossier.beneficiaire.prenom, dossier.beneficiaire.nom) if n]
-    names = [n for n in names if len(n) >= 3]
-    diags: list[Diagnostic] = []
-    candidates = [dossier.path, *sorted(dossier.path.rglob("*"))]
-    for path in candidates:
-        folded = f" {fold_words(path.name)} "
-        if any(f" {n} " in folded for n in names):
-            what = "l'identifiant du dossier" if path == dossier.path else "ce nom de fichier"
-            msg = f"{what} contient le nom du bénéficiaire : utilisez un pseudonyme"
-            diags.append(warning(path, 0, "nom-dans-id", msg))
-    return diags
-
-
-def check_links(dossier: Dossier) -> list[Diagnostic]:
-    """Links stay in the dossier, and images come from annexes/, never from the Internet."""
-    diags: list[Diagnostic] = []
-    for doc in dossier.documents.values():
-        for link in parse_links(doc.body, doc.body_line):
-            problem = _link_problem(dossier, link.target, link.image)
-            if problem:
-                code, msg = problem
-                diags.append(error(doc.path, link.line, code, msg))
-    return diags
-
-
-def _link_problem(dossier: Dossier, target: str, image: bool) -> tuple[str, str] | None:
-    shown = target if len(target) <= 60 else target[:57] + "…"
-    try:
-        parts = urlsplit(target)
-    except ValueError:  # "http://[abc": no browser follows it
-        return None
-    if parts.scheme or target.startswith("//"):
-        if image and parts.scheme != "data":
-            msg = f"image externe « {shown} » : copiez-la dans annexes/ (aucun appel à un tiers)"
-            return "image-externe", msg
-        return None
-    if not parts.path:
-        return None  # "#ancre"
-    # Browsers read "\\" as "/" in a relative URL.
-    path = unquote(parts.path).replace("\\", "/")
-    if path.startswith("/") or ".." in PurePosixPath(path).parts:
-        msg = f"lien « {shown} » hors du dossier : seuls ses propres fichiers sont publiés"
-        return "lien-hors-dossier", msg
-    first = PurePosixPath(path).parts[0]
-    if first in PRIVATE_DIRS:
-        return "lien-prive", f"lien « {shown} » vers notes/ : ces notes ne sont jamais publiées"
-    if not _exists(dossier.path / path):
-        return "lien-introuvable", f"lien « {shown} » : fichier introuvable dans le dossier"
-    if image and first != ANNEXES_DIR:
-        return "image-hors-annexes", f"image « {shown} » : rangez les images dans annexes/"
-    return None
-
-
-def _exists(path: Path) -> bool:
-    """Whether ``path`` exists; a name the system refuses (too long, NUL) does not."""
-    try:
-        return path.exists()
-    except (OSError, ValueError):
-        return False

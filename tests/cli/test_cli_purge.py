@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from helpers import invoke_cli
+from helpers import invoke_cli, read_folder
 
 from bilan_gen.cache import CACHE_DIR, BuildCache, CacheEntry
 from bilan_gen.cache_db import DATABASE
@@ -58,7 +58,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for ident in ("2026-014", "2026-021", "2026-037"):
         folder = tmp_path / "dossiers" / ident
         entry = CacheEntry(ident, (), (), Fingerprint(ident), {}, {})
-        cache.store(cache.key_for(folder), entry, folder)
+        cache.store(cache.key_for(read_folder(folder)), entry, folder)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BILAN_SECRET", raising=False)
     return tmp_path

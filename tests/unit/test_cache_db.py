@@ -8,7 +8,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from helpers import Project
+from helpers import Project, read_folder
 
 from bilan_gen.cache import BuildCache, CacheEntry
 from bilan_gen.cache_db import DATABASE, close_connections, has_entries, remove_entries
@@ -25,7 +25,7 @@ def entry_of(folder: Path, payload: str = "") -> CacheEntry:
 def test_an_entry_comes_back_for_its_key_and_folder_only(project: Project, tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache", SECRET, "conf")
     folder = project.folder()
-    key = cache.key_for(folder)
+    key = cache.key_for(read_folder(folder))
     assert cache.load(key, folder) is None and not has_entries(tmp_path / "cache")
     cache.store(key, entry_of(folder, "QUJD"), folder)
     loaded = cache.load(key, folder)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import BASE_ID, Project
+from helpers import BASE_ID, Project, read_folder
 
 import bilan_gen
 from bilan_gen import cache as cache_module
@@ -44,13 +44,13 @@ def test_the_configuration_survives_a_move_but_not_an_option(project: Project) -
 def test_every_file_of_the_folder_is_in_the_key(project: Project, tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache", SECRET, "conf")
     folder = project.folder()
-    key = cache.key_for(folder)
-    assert cache.key_for(folder) == key
+    key = cache.key_for(read_folder(folder))
+    assert cache.key_for(read_folder(folder)) == key
     project.write("notes/idee.md", "Une idée.\n")
-    with_note = cache.key_for(folder)
+    with_note = cache.key_for(read_folder(folder))
     assert with_note != key
     project.write("notes/idee.md", "Une autre idée.\n")
-    assert cache.key_for(folder) not in (key, with_note)
+    assert cache.key_for(read_folder(folder)) not in (key, with_note)
 
 
 def test_keys_depend_on_the_folder_name_the_secret_and_the_configuration(
@@ -59,8 +59,14 @@ def test_keys_depend_on_the_folder_name_the_secret_and_the_configuration(
     twin = project.dossiers_dir / "2026-002"
     shutil.copytree(project.folder(), twin)
     cache = BuildCache(tmp_path / "cache", SECRET, "conf")
-    key = cache.key_for(project.folder(BASE_ID))
-    assert cache.key_for(twin) != key
-    assert BuildCache(tmp_path / "cache", b"t" * 32, "conf").key_for(project.folder()) != key
-    assert BuildCache(tmp_path / "cache", SECRET, "other").key_for(project.folder()) != key
+    key = cache.key_for(read_folder(project.folder(BASE_ID)))
+    assert cache.key_for(read_folder(twin)) != key
+    assert (
+        BuildCache(tmp_path / "cache", b"t" * 32, "conf").key_for(read_folder(project.folder()))
+        != key
+    )
+    assert (
+        BuildCache(tmp_path / "cache", SECRET, "other").key_for(read_folder(project.folder()))
+        != key
+    )
     assert BASE_ID not in key

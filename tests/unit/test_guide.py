@@ -9,7 +9,7 @@ import pytest
 
 import bilan_gen
 from bilan_gen import schema
-from bilan_gen.config import DEFAULT_SECTIONS
+from bilan_gen.config import CONFIG_FIELDS, DEFAULT_SECTIONS
 from bilan_gen.model import Phase
 
 GUIDE_DIR = Path(bilan_gen.__file__).resolve().parents[1] / "content" / "guide"
@@ -24,15 +24,25 @@ TABLES = (
 SCHEMA_FIELDS = [pair for table in TABLES for pair in schema.iter_fields(getattr(schema, table))]
 
 
-def _field_rows() -> dict[str, list[str]]:
-    """``| `key` | type | obligatoire | description |`` rows of format.md, by key."""
+def _rows(cells: int) -> dict[str, list[str]]:
+    """Table rows of format.md that start with a `key` and have ``cells`` more cells."""
     rows: dict[str, list[str]] = {}
     for line in FORMAT.splitlines():
         match = re.match(r"^\| `([a-z_.\[\]]+)` \|(.*)\|$", line)
-        if match:
+        if match and match.group(2).count("|") == cells - 1:
             assert match.group(1) not in rows, f"{match.group(1)} is documented twice"
             rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
     return rows
+
+
+def _field_rows() -> dict[str, list[str]]:
+    """``| `key` | type | obligatoire | description |`` rows of format.md, by key."""
+    return _rows(3)
+
+
+def test_every_option_is_documented() -> None:
+    """``| `option` | réglage | par défaut |``: the options of mkdocs.yml, all and only."""
+    assert sorted(_rows(2)) == sorted(f.key for f in CONFIG_FIELDS)
 
 
 def test_guide_pages_exist() -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from helpers import Project
+from helpers import Project, read_folder
 
 from bilan_gen import parallel
 from bilan_gen.cache import BuildCache
@@ -101,4 +101,6 @@ def test_a_build_context_crosses_to_fork_server_workers(project: Project) -> Non
     assert parallel._picklable((_render_one, context))
     copy = pickle.loads(pickle.dumps(context))
     assert copy.options == project.options
-    assert copy.cache.key_for(project.folder()) == cache.key_for(project.folder())
+    assert copy.cache.key_for(read_folder(project.folder())) == cache.key_for(
+        read_folder(project.folder())
+    )

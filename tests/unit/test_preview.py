@@ -13,9 +13,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from entrycases import OUTSIDE_MARKER
 from helpers import BASE_ID, PRENOM, Project
 
 from bilan_gen.preview import BANNER, LOOPBACK, DossierPreview, PreviewServer, dossier_version
@@ -168,6 +170,52 @@ def test_annexes_are_served_and_nothing_else(served: tuple[Project, PreviewServe
     for path in ("notes/prive.md", "dossier.yml", "annexes/../dossier.yml",
                  "annexes/%2e%2e/dossier.yml", "synthese.md", "_bilan/../dossier.yml"):  # fmt: skip
         assert fetch(server.url + path)[0] == 404, path
+
+
+def raw_get(server: PreviewServer, path: str) -> tuple[int, bytes]:
+    """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
+    connection = http.client.HTTPConnection(LOOPBACK, server.port, timeout=TIMEOUT)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", f"{LOOPBACK}:{server.port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_only_regular_files_of_annexes_are_served(
+    served: tuple[Project, PreviewServer], tmp_path: Path
+) -> None:
+    project, server = served
+    project.write("annexes/graphique.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_text(OUTSIDE_MARKER, encoding="utf-8")
+    annexes = project.folder() / "annexes"
+    os.symlink(outside / "secret.png", annexes / "lien.png")
+    os.symlink(outside, annexes / "sous")
+    os.symlink("../dossier.yml", annexes / "interne.yml")
+    os.mkfifo(annexes / "tube")
+    assert raw_get(server, "/annexes/graphique.svg")[0] == 200
+    hostile = [
+        "/annexes/lien.png", "/annexes/sous/secret.png", "/annexes/interne.yml",
+        "/annexes/tube", "/annexes/../dossier.yml", "/annexes/%2e%2e/dossier.yml",
+        "/annexes/..%2fdossier.yml", "/annexes/%2E%2E%2Fdossier.yml", "/annexes/./graphique.svg",
+        "/annexes//graphique.svg", "//etc/passwd", "/annexes/%2fetc%2fpasswd",
+        "/annexes/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/annexes/%00",
+        "/annexes/", "/annexes", "/" + str(outside / "secret.png"),
+        "/annexes/..\\dossier.yml", "/annexes/%252e%252e/dossier.yml",
+    ]  # fmt: skip
+    for path in hostile:
+        status, body = raw_get(server, path)
+        assert status == 404 and OUTSIDE_MARKER.encode() not in body, path
+    limits = replace(project.options, annexe_max_mo=1)
+    big = DossierPreview(project.folder(), limits)
+    (annexes / "gros.png").write_bytes(b"x" * (1024 * 1024 + 1))
+    assert big.annex("/annexes/gros.png") is None
+    assert big.annex("/annexes/graphique.svg") is not None
 
 
 def test_assets_and_headers(served: tuple[Project, PreviewServer]) -> None:
