@@ -31,7 +31,7 @@ CODES: dict[str, str] = {
     "dossier-yml-absent": "un dossier n'a pas de fichier dossier.yml",
     "fichier-inattendu": "un fichier ou un dossier que bilan-gen n'utilise pas",
     "fichier-illisible": "un fichier ne peut pas être lu",
-    "fichier-trop-gros": "un fichier dépasse sa taille permise (2 Mo un document, 10 Mo une annexe)",
+    "fichier-trop-gros": "un fichier dépasse sa taille permise (document 2 Mo, annexe 10 Mo)",
     "dossier-trop-gros": "ce qu'un dossier publie dépasse 25 Mo (documents et annexes citées)",
     "lien-symbolique": "un lien symbolique dans un dossier, ou un dossier qui est un lien",
     "fichier-special": "un tube nommé (FIFO), une socket ou un périphérique dans un dossier",

@@ -71,12 +71,28 @@ class Entry:
     mtime_ns: int
 
 
-class EntryRefused(BilanError):
-    """An entry of a dossier folder that is not read: a link, a special file, too big…"""
+class Why(enum.Enum):
+    """Why an entry is not read."""
 
-    def __init__(self, rel: str, kind: EntryKind, size: int = 0, reason: str = "") -> None:
-        super().__init__(f"{rel or '.'} : {reason or kind.value}")
-        self.rel, self.kind, self.size, self.reason = rel, kind, size, reason
+    KIND = "not a regular file or a folder"
+    TOO_BIG = "over its size limit"
+    TOO_DEEP = "too many levels of sub-folders"
+    UNREADABLE = "the system refused to read it"
+    OUTSIDE = "the path leaves the folder"
+    CHANGED = "changed since the folder was read"
+
+
+class EntryRefused(BilanError):
+    """An entry of a dossier folder that is not read: a link, a special file, too big…
+
+    ``detail`` says, in French, what the system answered (:attr:`Why.UNREADABLE`).
+    """
+
+    def __init__(
+        self, rel: str, kind: EntryKind, why: Why = Why.KIND, size: int = 0, detail: str = ""
+    ) -> None:
+        super().__init__(f"{rel or '.'} : {detail or why.value}")
+        self.rel, self.kind, self.why, self.size, self.detail = rel, kind, why, size, detail
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,7 @@ def _refusal(exc: OSError, rel: str, name: str, dir_fd: int | None) -> EntryRefu
     if exc.errno in (errno.ELOOP, errno.ENOTDIR):
         kind = _kind_at(name, dir_fd)
         return EntryRefused(rel, kind if not kind.readable else EntryKind.LINK)
-    return EntryRefused(rel, EntryKind.FILE, reason=unreadable(exc))
+    return EntryRefused(rel, EntryKind.FILE, Why.UNREADABLE, detail=unreadable(exc))
 
 
 def open_dir(name: str | Path, dir_fd: int | None = None, rel: str = "") -> int:
@@ -149,10 +165,10 @@ def read_at(dir_fd: int, name: str, rel: str, max_bytes: int, keep: bool) -> Con
         if kind is not EntryKind.FILE:
             raise EntryRefused(rel, kind)
         if found.st_size > max_bytes:
-            raise EntryRefused(rel, kind, found.st_size, "trop gros")
+            raise EntryRefused(rel, kind, Why.TOO_BIG, found.st_size)
         return _read_fd(fd, rel, max_bytes, keep)
     except OSError as exc:
-        raise EntryRefused(rel, EntryKind.FILE, reason=unreadable(exc)) from None
+        raise EntryRefused(rel, EntryKind.FILE, Why.UNREADABLE, detail=unreadable(exc)) from None
     finally:
         os.close(fd)
 
@@ -164,7 +180,7 @@ def _read_fd(fd: int, rel: str, max_bytes: int, keep: bool) -> Content:
     while chunk := os.read(fd, min(_CHUNK, max_bytes + 1 - size)):
         size += len(chunk)
         if size > max_bytes:  # it grew after fstat
-            raise EntryRefused(rel, EntryKind.FILE, size, "trop gros")
+            raise EntryRefused(rel, EntryKind.FILE, Why.TOO_BIG, size)
         hasher.update(chunk)
         if len(head) < HEAD_BYTES:
             head = (head + chunk)[:HEAD_BYTES]
@@ -191,7 +207,7 @@ def walk(folder: Path, on_file: OnFile | None, on_problem: OnProblem) -> list[En
     try:
         kind = kind_of(os.lstat(folder).st_mode)
     except OSError as exc:
-        raise EntryRefused("", EntryKind.DIR, reason=unreadable(exc)) from None
+        raise EntryRefused("", EntryKind.DIR, Why.UNREADABLE, detail=unreadable(exc)) from None
     if kind is not EntryKind.DIR:
         raise EntryRefused("", kind)
     fd = open_dir(folder)
@@ -227,7 +243,7 @@ def _walk(
         elif entry.kind is not EntryKind.DIR:
             on_problem(EntryRefused(rel, entry.kind))
         elif depth + 1 > MAX_DEPTH:
-            on_problem(EntryRefused(rel, EntryKind.DIR, reason="trop profond"))
+            on_problem(EntryRefused(rel, EntryKind.DIR, Why.TOO_DEEP))
         else:
             _walk_into(dir_fd, item.name, rel, depth + 1, out, on_file, on_problem)
 
@@ -270,11 +286,11 @@ def read_file(folder: Path, rel: str, max_bytes: int) -> Content:
     """
     parts = split_rel(rel)
     if parts is None:
-        raise EntryRefused(rel, EntryKind.FILE, reason="chemin hors du dossier")
+        raise EntryRefused(rel, EntryKind.FILE, Why.OUTSIDE)
     try:
         fd = open_dir(folder)
     except EntryRefused as exc:
-        raise EntryRefused("", exc.kind, reason=exc.reason) from None
+        raise EntryRefused("", exc.kind, exc.why, detail=exc.detail) from None
     try:
         for index, part in enumerate(parts[:-1]):
             sub = open_dir(part, fd, "/".join(parts[: index + 1]))

@@ -19,6 +19,7 @@ from bilan_gen.guard.entries import (
     Entry,
     EntryKind,
     EntryRefused,
+    Why,
     read_at,
     read_file,
     walk,
@@ -80,26 +81,32 @@ def _too_big(rel: str, size: int, limits: Limits) -> str:
     )
 
 
+CHANGED = "fichier modifié pendant la lecture du dossier : relancez la commande"
+
+
 def refusal_message(refused: EntryRefused, limits: Limits) -> tuple[str, str]:
     """The (code, French message) of an entry that is not read."""
-    kind, rel = refused.kind, refused.rel
-    if refused.reason == "trop gros":
+    kind, rel, why = refused.kind, refused.rel, refused.why
+    if why is Why.TOO_BIG:
         return "fichier-trop-gros", _too_big(rel, refused.size, limits)
-    if refused.reason == "trop profond":
+    if why is Why.TOO_DEEP:
         return "dossier-trop-profond", (
             "sous-dossiers imbriqués trop profondément : bilan-gen ne lit pas plus loin ; "
             "rangez les pièces à plat dans annexes/ ou notes/"
         )
-    if refused.reason:
-        return "fichier-illisible", refused.reason
+    if why is Why.CHANGED:
+        return "fichier-illisible", CHANGED
+    if why is not Why.KIND:
+        return "fichier-illisible", refused.detail or "lecture impossible"
     if kind is EntryKind.LINK:
         what = "ce dossier est un lien symbolique" if not rel else "lien symbolique"
         return "lien-symbolique", (
             f"{what} : bilan-gen ne lit que les vrais fichiers et dossiers d'un dossier, jamais "
             "la cible d'un lien ; remplacez le lien par le fichier lui-même"
         )
-    if kind is EntryKind.DIR:  # the dossier folder is a file
-        return "fichier-inattendu", "un dossier doit être un répertoire, pas un fichier"
+    if not rel:  # the dossier folder itself is not a folder
+        msg = f"{kind.value} à la place d'un dossier : un dossier est un répertoire"
+        return "fichier-inattendu", msg
     return "fichier-special", (
         f"{kind.value} : un dossier ne contient que des fichiers ordinaires et des "
         "sous-dossiers ; supprimez-le (il n'est jamais ouvert)"
@@ -110,9 +117,6 @@ def refusal_diagnostic(folder: Path, refused: EntryRefused, limits: Limits) -> D
     """The error that names an entry of ``folder`` that is not read."""
     code, message = refusal_message(refused, limits)
     return error(folder / refused.rel if refused.rel else folder, 0, code, message)
-
-
-CHANGED = "fichier modifié pendant la lecture du dossier : relancez la commande"
 
 
 class FolderChangedError(EntryRefused):
@@ -167,9 +171,9 @@ class DossierFiles:
         try:
             again = read_file(self.folder, rel, self.limits.file_bytes)
         except EntryRefused as exc:
-            raise FolderChangedError(rel, exc.kind, reason=CHANGED) from None
+            raise FolderChangedError(rel, exc.kind, Why.CHANGED) from None
         if again.digest != content.digest or again.data is None:
-            raise FolderChangedError(rel, EntryKind.FILE, reason=CHANGED)
+            raise FolderChangedError(rel, EntryKind.FILE, Why.CHANGED)
         return again.data
 
 
@@ -186,7 +190,7 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
     def on_file(dir_fd: int, name: str, entry: Entry) -> None:
         limit = _limit_of(entry.rel, limits)
         if entry.size > limit:  # never opened
-            refuse(EntryRefused(entry.rel, entry.kind, entry.size, "trop gros"))
+            refuse(EntryRefused(entry.rel, entry.kind, Why.TOO_BIG, entry.size))
             return
         keep = name.lower().endswith(TEXT_SUFFIXES) and entry.size <= limits.text_bytes
         try:

@@ -19,7 +19,7 @@ from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.validation import rules
 from bilan_gen.validation.conservation import check_conservation
 from bilan_gen.validation.evidence import check_evidence
-from bilan_gen.validation.files import check_links, check_names, check_published_size
+from bilan_gen.validation.files import check_links, check_names
 from bilan_gen.validation.funding import check_funding
 from bilan_gen.validation.sections import check_sections
 from bilan_gen.validation.sensitive import check_sensitive
@@ -52,8 +52,7 @@ def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
     diags += rules.check_dates(dossier)
     diags += rules.check_conclusions_individual(dossier)
     diags += check_names(dossier)
-    diags += check_links(dossier)
-    diags += check_published_size(dossier, options.limits)
+    diags += check_links(dossier, options.limits)
     diags += check_funding(dossier, options)
     diags += check_diffusion(dossier)
     diags += check_conservation(dossier)

@@ -34,16 +34,21 @@ def check_names(dossier: Dossier) -> list[Diagnostic]:
     return diags
 
 
-def check_links(dossier: Dossier) -> list[Diagnostic]:
-    """Links stay in the dossier, and images come from annexes/, never from the Internet."""
+def check_links(dossier: Dossier, limits: Limits) -> list[Diagnostic]:
+    """Links stay in the dossier, images come from annexes/, never from the Internet; and
+    what the finalised documents publish with their annexes stays under ``dossier_max_mo``
+    (one reading of the links serves both)."""
     diags: list[Diagnostic] = []
+    cited: dict[str, int] = {}
     for doc in dossier.documents.values():
         for link in parse_links(doc.body, doc.body_line):
             problem = _link_problem(dossier, link.target, link.image)
             if problem:
                 code, msg = problem
                 diags.append(error(doc.path, link.line, code, msg))
-    return diags
+            elif doc.finalised:
+                cited.update(_cited_annex(dossier, link.target, limits))
+    return diags + _published_size(dossier, cited, limits)
 
 
 def _local_path(target: str) -> str | None:
@@ -89,27 +94,21 @@ def _link_problem(dossier: Dossier, target: str, image: bool) -> tuple[str, str]
     return None
 
 
-def cited_annexes(dossier: Dossier, limits: Limits) -> dict[str, int]:
-    """The annexes that the finalised documents cite (and so publish), with their sizes;
-    one over its own limit is refused with its own error, and publishes nothing."""
-    cited: dict[str, int] = {}
-    for doc in dossier.documents.values():
-        if not doc.finalised:
-            continue
-        for link in parse_links(doc.body, doc.body_line):
-            path = _local_path(link.target)
-            if path is None or not path.startswith(ANNEXES_DIR + "/"):
-                continue
-            entry = dossier.entry(PurePosixPath(path).as_posix())
-            if entry and entry.kind is EntryKind.FILE and entry.size <= limits.file_bytes:
-                cited[entry.rel] = entry.size
-    return cited
+def _cited_annex(dossier: Dossier, target: str, limits: Limits) -> dict[str, int]:
+    """{annex: size} when ``target`` is an annex that is published with the document; one
+    over its own limit is refused with its own error, and publishes nothing."""
+    path = _local_path(target)
+    if path is None or not path.startswith(ANNEXES_DIR + "/"):
+        return {}
+    entry = dossier.entry(PurePosixPath(path).as_posix())
+    if entry and entry.kind is EntryKind.FILE and entry.size <= limits.file_bytes:
+        return {entry.rel: entry.size}
+    return {}
 
 
-def check_published_size(dossier: Dossier, limits: Limits) -> list[Diagnostic]:
+def _published_size(dossier: Dossier, annexes: dict[str, int], limits: Limits) -> list[Diagnostic]:
     """What a dossier publishes stays small enough for a phone to open (option
-    ``dossier_max_mo``): its finalised documents and the annexes they cite."""
-    annexes = cited_annexes(dossier, limits)
+    ``dossier_max_mo``): its finalised documents and the ``annexes`` they cite."""
     documents = [dossier.entry(doc.path.name) for doc in dossier.documents.values()]
     total = sum(annexes.values()) + sum(
         e.size
