@@ -55,7 +55,11 @@ DEFAULT_SECTIONS: dict[Phase, tuple[SectionSpec, ...]] = {
         ("Parcours et expériences", ("Parcours", "Parcours professionnel")),
         (
             "Compétences et aptitudes",
-            ("Compétences professionnelles et personnelles", "Compétences"),
+            (
+                "Compétences professionnelles et personnelles",
+                "Compétences",
+                "Inventaire des compétences",
+            ),
         ),
         ("Motivations et intérêts", ("Motivations", "Valeurs et motivations")),
         ("Pistes explorées", ("Pistes et projets explorés", "Alternatives")),
@@ -68,18 +72,47 @@ DEFAULT_SECTIONS: dict[Phase, tuple[SectionSpec, ...]] = {
         ("Entretien de suivi", ("Suivi", "Modalités de suivi")),
     ),
     Phase.SYNTHESE: _specs(
-        ("Circonstances du bilan", ("Contexte du bilan", "Rappel de la demande")),
+        (
+            "Circonstances du bilan",
+            (
+                "Contexte du bilan",
+                "Rappel de la demande",
+                "Rappel du contexte et de la demande initiale",
+            ),
+        ),
         (
             "Compétences et aptitudes",
-            ("Compétences professionnelles et personnelles", "Analyse des compétences"),
+            (
+                "Compétences professionnelles et personnelles",
+                "Analyse des compétences",
+                "Inventaire des compétences",
+            ),
         ),
-        ("Projet professionnel", ("Projet retenu", "Définition du projet professionnel")),
+        (
+            "Projet professionnel",
+            ("Projet retenu", "Définition du projet professionnel", "Projet professionnel retenu"),
+        ),
         (
             "Propositions d'évolution",
-            ("Propositions concrètes d'évolution ou de réorientation", "Pistes d'évolution"),
+            (
+                "Propositions concrètes d'évolution ou de réorientation",
+                "Pistes d'évolution",
+                "Perspectives d'évolution",
+            ),
         ),
-        ("Conditions de réalisation", ("Conditions de réussite", "Conditions et moyens")),
-        ("Plan d'action", ("Étapes de mise en œuvre", "Principales étapes")),
+        (
+            "Conditions de réalisation",
+            ("Conditions de réussite", "Conditions et moyens", "Conditions de succès"),
+        ),
+        (
+            "Plan d'action",
+            (
+                "Étapes de mise en œuvre",
+                "Principales étapes",
+                "Principales étapes de mise en œuvre du projet",
+                "Étapes du projet",
+            ),
+        ),
         optional=("Entretien de suivi", "Observations du bénéficiaire"),
     ),
     Phase.SUIVI: (),

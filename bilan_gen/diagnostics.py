@@ -68,6 +68,7 @@ CODES: dict[str, str] = {
     "section-mauvais-niveau": "une section obligatoire n'est pas un titre de niveau ##",
     "section-trop-courte": "une section obligatoire compte trop peu de mots",
     "section-dupliquee": "une section apparaît deux fois",
+    "section-declaree-inconnue": "un titre déclare (data-section) une section qui n'existe pas",
     # Durations and dates
     "duree-depassee": "le bilan dépasse 24 heures (L6313-4)",
     "periode-invalide": "la date de fin précède la date de début",

@@ -129,6 +129,8 @@ class Section:
     line: int
     words: int
     markdown: str
+    declared: str | None = None
+    """The section the heading says it stands for (``{ data-section="plan_action" }``)."""
 
 
 @dataclass(frozen=True)

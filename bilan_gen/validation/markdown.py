@@ -14,6 +14,7 @@ from bilan_gen.model import Section
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ATTRS = re.compile(r"\s*\{[^}]*\}\s*$")
+_DECLARED = re.compile(r"""\bdata-section\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s}"']+))""")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _NOT_PROSE = re.compile(r"<[^>]*>|\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|https?://\S+", re.M)
@@ -68,16 +69,24 @@ def _blanked(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def _heads(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(index, level, title) of the ATX headings of comment-blanked ``lines``."""
+def _heads(lines: list[str]) -> list[tuple[int, int, str, str | None]]:
+    """(index, level, title, declared section) of the ATX headings of comment-blanked
+    ``lines``; the section is the ``data-section`` of the heading's attribute list."""
     mask = _code_mask(lines)
-    heads: list[tuple[int, int, str]] = []
+    heads: list[tuple[int, int, str, str | None]] = []
     for index, line in enumerate(lines):
         if "#" not in line or mask[index]:
             continue
         match = _ATX.match(line)
         if match:
-            heads.append((index, len(match.group(1)), _ATTRS.sub("", match.group(2) or "").strip()))
+            text = match.group(2) or ""
+            attrs = _ATTRS.search(text)
+            declared = _DECLARED.search(attrs.group(0)) if attrs else None
+            title = text[: attrs.start()] if attrs else text
+            value = (
+                next((v for v in declared.groups() if v is not None), None) if declared else None
+            )
+            heads.append((index, len(match.group(1)), title.strip(), value))
     return heads
 
 
@@ -85,7 +94,7 @@ def headings(body: str, body_line: int) -> list[tuple[int, int, str]]:
     """(file line, level, title) of every ATX heading of ``body``, outside code and comments."""
     return [
         (body_line + index, level, title)
-        for index, level, title in _heads(blank_comments(body).split("\n"))
+        for index, level, title, _ in _heads(blank_comments(body).split("\n"))
     ]
 
 
@@ -103,15 +112,15 @@ def parse_sections(body: str, body_line: int) -> list[Section]:
     for line in prose:
         before.append(before[-1] + (len(_WORD.findall(line)) if line.strip() else 0))
     sections: list[Section] = []
-    for position, (index, level, title) in enumerate(heads):
+    for position, (index, level, title, declared) in enumerate(heads):
         end = len(lines)
-        for later_index, later_level, _ in heads[position + 1 :]:
+        for later_index, later_level, _, _ in heads[position + 1 :]:
             if later_level <= level:
                 end = later_index
                 break
         text = "\n".join(raw_lines[index + 1 : end])
         words = before[end] - before[index + 1]
-        sections.append(Section(title, level, body_line + index, words, text))
+        sections.append(Section(title, level, body_line + index, words, text, declared))
     return sections
 
 

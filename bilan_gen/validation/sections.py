@@ -2,43 +2,58 @@
 
 from __future__ import annotations
 
-import functools
-import re
+from collections.abc import Callable
+from pathlib import Path
 
 from bilan_gen.config import SectionSpec
 from bilan_gen.diagnostics import Diagnostic, error, warning
-from bilan_gen.folding import fold_words
 from bilan_gen.model import Document, Section
 from bilan_gen.validation.markdown import parse_sections
+from bilan_gen.validation.titles import NEAR_MISS, best_spec, declared_spec, section_id, similarity
 
-# "1.", "1)", "1.2", "I –", "II.", "A)" before a title.
-_NUMBERING = re.compile(
-    r"^\s*(?:\d+(?:\.\d+)+\.?\s+"
-    r"|(?:\d+|[IVXLCDMivxlcdm]+|[A-Za-z])(?:\s*[.)]|\s+[-–—])\s*)+"
-)
 SECTION_LEVEL = 2
-
-
-@functools.lru_cache(maxsize=4096)
-def normalise_title(title: str) -> str:
-    """Fold a heading for matching: numbering, text after ":", case, accents, punctuation."""
-    title = _NUMBERING.sub("", title)
-    title = re.split(r"\s*:", title, maxsplit=1)[0]
-    return fold_words(title)
-
-
-@functools.lru_cache(maxsize=256)
-def spec_keys(spec: SectionSpec) -> frozenset[str]:
-    """The normalised forms of a section's title and aliases."""
-    return frozenset(normalise_title(t) for t in (spec.title, *spec.aliases))
 
 
 def match_sections(
     sections: list[Section], specs: tuple[SectionSpec, ...]
 ) -> dict[SectionSpec, list[Section]]:
-    """For each spec, the headings (any level) that match it, in order."""
-    keyed = [(normalise_title(s.title), s) for s in sections]
-    return {spec: [s for key, s in keyed if key in spec_keys(spec)] for spec in specs}
+    """For each spec, the headings (any level) that stand for it, in order: each heading
+    stands for one section at most, the one it declares or else the one its words match
+    best (:mod:`bilan_gen.validation.titles`)."""
+    matches: dict[SectionSpec, list[Section]] = {spec: [] for spec in specs}
+    for section in sections:
+        if section.declared is not None:
+            spec = declared_spec(section.declared, specs)
+        else:
+            spec = best_spec(section.title, specs)
+        if spec is not None:
+            matches[spec].append(section)
+    return matches
+
+
+def _unknown_declarations(
+    sections: list[Section], specs: tuple[SectionSpec, ...], document: Document
+) -> list[Diagnostic]:
+    """A ``data-section`` that names no section of this document."""
+    known = ", ".join(section_id(spec) for spec in specs) or "aucune"
+    return [
+        error(
+            document.path,
+            s.line,
+            "section-declaree-inconnue",
+            f"data-section « {s.declared} » : aucune section de ce nom dans ce document "
+            f"(possibles : {known})",
+        )
+        for s in sections
+        if s.declared is not None and declared_spec(s.declared, specs) is None
+    ]
+
+
+def _near_miss(spec: SectionSpec, free: list[Section]) -> Section | None:
+    """The unmatched ``##`` heading closest to ``spec``, if one is close enough."""
+    scored = [(similarity(s.title, spec), -s.line, s) for s in free]
+    close = [item for item in scored if item[0] >= NEAR_MISS]
+    return max(close, key=lambda item: (item[0], item[1]))[2] if close else None
 
 
 def check_sections(
@@ -52,7 +67,9 @@ def check_sections(
     path = document.path
     sections = parse_sections(document.body, document.body_line)
     matches = match_sections(sections, specs)
-    diags: list[Diagnostic] = []
+    diags = _unknown_declarations(sections, specs, document)
+    matched = {id(s) for found in matches.values() for s in found}
+    free = [s for s in sections if s.level == SECTION_LEVEL and id(s) not in matched]
     last_line = document.body_line
     for spec in specs:
         found = matches[spec]
@@ -77,9 +94,29 @@ def check_sections(
             )
             diags.append(make(path, other.line, "section-mauvais-niveau", msg))
         elif spec.required:
-            msg = f"section obligatoire absente « {spec.title} »"
-            diags.append(make(path, last_line, "section-manquante", msg))
+            diags.append(_missing(document, spec, free, last_line, make))
     return diags
+
+
+def _missing(
+    document: Document,
+    spec: SectionSpec,
+    free: list[Section],
+    last_line: int,
+    make: Callable[[Path, int, str, str], Diagnostic],
+) -> Diagnostic:
+    """A required section absent: at the heading that looks like it, if one does."""
+    near = _near_miss(spec, free)
+    if near is None:
+        msg = f"section obligatoire absente « {spec.title} »"
+        return make(document.path, last_line, "section-manquante", msg)
+    free.remove(near)  # one heading is pointed at once
+    msg = (
+        f"titre « {near.title} » : vouliez-vous dire « {spec.title} » ? (section obligatoire "
+        f"absente ; si c'est elle, corrigez le titre ou ajoutez-lui "
+        f'{{ data-section="{section_id(spec)}" }})'
+    )
+    return make(document.path, near.line, "section-manquante", msg)
 
 
 def canonical_order(
