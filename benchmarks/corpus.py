@@ -2,6 +2,9 @@
 
 ``write_corpus(target, n, seed)`` writes ``n`` complete dossiers (finalised phases and
 synthèse, 2–6 KB per file with tables and lists) that pass ``bilan check`` without error.
+With ``evidence=False`` they lack the ordinary Qualiopi evidence (attendance proofs, the
+ethics information, the objectives and satisfaction dates), as an office's dossiers often do
+before an audit: each gets the warnings that say so, and no error.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ def _section_body(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def _document(rng: random.Random, dossier_id: str, phase: Phase, seances: str) -> str:
+def _document(
+    rng: random.Random, dossier_id: str, phase: Phase, seances: str, evidence: bool = True
+) -> str:
     head = [
         "---",
         f'dossier: "{dossier_id}"',
@@ -59,7 +64,7 @@ def _document(rng: random.Random, dossier_id: str, phase: Phase, seances: str) -
         head += [f"redigee_par: {CONSULTANT}", "remise_le: 2026-06-30", "mode_remise: espace_prive"]
     else:
         head.append(seances)
-    if phase is Phase.PRELIMINAIRE:
+    if phase is Phase.PRELIMINAIRE and evidence:
         head.append("objectifs_fixes_le: 2026-04-02")
     body = [f"# {phase.label}"]
     for spec in DEFAULT_SECTIONS[phase]:
@@ -68,7 +73,7 @@ def _document(rng: random.Random, dossier_id: str, phase: Phase, seances: str) -
     return "\n".join(head) + "\n---\n\n" + "\n\n".join(body) + "\n"
 
 
-def _seances(start: dt.date, count: int, kind: str) -> str:
+def _seances(start: dt.date, count: int, kind: str, evidence: bool = True) -> str:
     lines = ["seances:"]
     for index in range(count):
         day = start + dt.timedelta(days=index)
@@ -77,23 +82,24 @@ def _seances(start: dt.date, count: int, kind: str) -> str:
             "    duree_h: 2",
             f"    type: {kind}",
             "    modalite: presentiel",
-            "    emargement: feuille_signee",
         ]
+        lines += ["    emargement: feuille_signee"] if evidence else []
     return "\n".join(lines)
 
 
-def write_dossier(target: Path, index: int, rng: random.Random) -> None:
-    """Write one valid, complete dossier."""
+def write_dossier(target: Path, index: int, rng: random.Random, evidence: bool = True) -> None:
+    """Write one valid, complete dossier (``evidence``: with its Qualiopi evidence)."""
     dossier_id = f"2026-{index:05d}"
     folder = target / dossier_id
     folder.mkdir(parents=True)
     first, last = rng.choice(FIRST), rng.choice(LAST)
+    ethics = "  information_ethique_le: 2026-04-01\n" if evidence else ""
+    satisfaction = "satisfaction:\n  a_chaud_le: 2026-06-30\n" if evidence else ""
     (folder / "dossier.yml").write_text(
         "beneficiaire:\n"
         f"  prenom: {first}\n  nom: {last}{index}\n  email: b{index}@example.org\n"
         f"consultants:\n  - {CONSULTANT}\n"
-        "consentement:\n  date: 2026-04-01\n  preuve: contrat\n"
-        "  information_ethique_le: 2026-04-01\n"
+        f"consentement:\n  date: 2026-04-01\n  preuve: contrat\n{ethics}"
         "financement:\n  mode: cpf\n"
         f'  cpf:\n    numero_edof: "{7_000_000_000 + index}"\n    inscrit_le: 2026-03-20\n'
         "    montant_eur: 1600\n    attestation_cinq_ans_le: 2026-03-20\n"
@@ -103,8 +109,7 @@ def write_dossier(target: Path, index: int, rng: random.Random) -> None:
         "acces:\n  rotation: 0\n"
         # Kept for the follow-up (R6313-7), so the corpus stays published until 2029.
         "conservation:\n  motif: accord_suivi\n  accord_ecrit_le: 2026-06-30\n"
-        "  jusqu_au: 2029-06-30\n"
-        "satisfaction:\n  a_chaud_le: 2026-06-30\n",
+        f"  jusqu_au: 2029-06-30\n{satisfaction}",
         encoding="utf-8",
     )
     starts = {
@@ -113,15 +118,15 @@ def write_dossier(target: Path, index: int, rng: random.Random) -> None:
         Phase.CONCLUSIONS: (dt.date(2026, 6, 1), 2, "entretien_individuel"),
     }
     for phase in (*MAIN_PHASES, Phase.SYNTHESE):
-        seances = _seances(*starts[phase]) if phase in starts else ""
-        text = _document(rng, dossier_id, phase, seances)
+        seances = _seances(*starts[phase], evidence) if phase in starts else ""
+        text = _document(rng, dossier_id, phase, seances, evidence)
         (folder / phase.filename).write_text(text, encoding="utf-8")
 
 
-def write_corpus(target: Path, count: int, seed: int = 2026) -> Path:
+def write_corpus(target: Path, count: int, seed: int = 2026, evidence: bool = True) -> Path:
     """Write ``count`` dossiers under ``target`` (created); same seed, same bytes."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     for index in range(count):
-        write_dossier(target, index, rng)
+        write_dossier(target, index, rng, evidence)
     return target

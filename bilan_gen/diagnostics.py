@@ -155,28 +155,53 @@ def warning(path: Path, line: int, code: str, message: str) -> Diagnostic:
     return Diagnostic(path, line, Severity.AVERTISSEMENT, code, message)
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
-    """Return ``path`` relative to ``root`` (or the working directory) when it lies below.
+class PathDisplay:
+    """Shows paths relative to ``root`` (or the working directory) when they lie below it.
 
-    Lexically: a diagnostic may name a symbolic link, which must be shown as itself, never
-    as its target (and formatting touches no disk).
+    Lexically, from a base computed once: a diagnostic may name a symbolic link, which is
+    shown as itself, never as its target, and showing thousands of paths touches no disk.
     """
-    base = os.path.abspath(root if root is not None else os.curdir)
-    try:
-        return Path(os.path.abspath(path)).relative_to(base).as_posix()
-    except ValueError:
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._cwd = os.getcwd()
+        self._base = os.path.normpath(os.path.join(self._cwd, root if root is not None else ""))
+        self._prefix = self._base.rstrip(os.sep) + os.sep
+
+    def show(self, path: Path) -> str:
+        """``path`` as a consultant reads it: relative to the root when below it."""
+        full = os.path.normpath(os.path.join(self._cwd, path))
+        if full == self._base:
+            return "."
+        if full.startswith(self._prefix):
+            return Path(full[len(self._prefix) :]).as_posix()
         return path.as_posix()
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Return ``path`` relative to ``root`` (or the working directory) when it lies below."""
+    return PathDisplay(root).show(path)
 
 
 def format_diagnostic(diag: Diagnostic, root: Path | None = None) -> str:
     """Format one diagnostic on one line, compiler style."""
-    where = display_path(diag.path, root)
+    return _format(diag, PathDisplay(root))
+
+
+def format_diagnostics(diags: Iterable[Diagnostic], root: Path | None = None) -> list[str]:
+    """Format diagnostics one per line, the paths' base computed once."""
+    display = PathDisplay(root)
+    return [_format(diag, display) for diag in diags]
+
+
+def _format(diag: Diagnostic, display: PathDisplay) -> str:
+    where = display.show(diag.path)
     if diag.line > 0:
         where = f"{where}:{diag.line}"
     return f"{where}: {diag.severity.value}: {diag.message} [{diag.code}]"
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """``1 erreur``, ``2 erreurs``."""
     return f"{count} {word}{'s' if count > 1 else ''}"
 
 
@@ -184,17 +209,18 @@ def format_summary(diags: Sequence[Diagnostic], dossier_count: int) -> str:
     """Format the closing summary line in French."""
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
-    checked = _plural(dossier_count, "dossier") + (" vérifiés" if dossier_count > 1 else " vérifié")
+    checked = plural(dossier_count, "dossier") + (" vérifiés" if dossier_count > 1 else " vérifié")
     if not diags:
         return f"Aucun problème : {checked}."
-    return f"{_plural(errors, 'erreur')}, {_plural(warnings, 'avertissement')} ; {checked}."
+    return f"{plural(errors, 'erreur')}, {plural(warnings, 'avertissement')} ; {checked}."
 
 
 def format_json(diags: Iterable[Diagnostic], root: Path | None = None) -> str:
     """Format diagnostics as a JSON array for tools."""
+    display = PathDisplay(root)
     rows = [
         {
-            "path": display_path(d.path, root),
+            "path": display.show(d.path),
             "line": d.line,
             "severity": d.severity.value,
             "code": d.code,

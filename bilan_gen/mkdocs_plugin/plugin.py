@@ -16,11 +16,12 @@ from mkdocs.structure.pages import Page
 from bilan_gen import parallel, pipeline, shell
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping, project_secret
-from bilan_gen.diagnostics import Diagnostic, format_diagnostic
+from bilan_gen.diagnostics import Diagnostic
 from bilan_gen.errors import BilanError
 from bilan_gen.mkdocs_plugin import site_pages
 from bilan_gen.mkdocs_plugin.config import BilanConfig
 from bilan_gen.rendering import Renderer
+from bilan_gen.summary import format_report
 
 log = get_plugin_logger(__name__)
 
@@ -111,11 +112,11 @@ class BilanPlugin(BasePlugin[BilanConfig]):
                 previous_site=self.site_dir,
             )
         except pipeline.ValidationFailed as exc:
-            _fail_on_errors(exc.diagnostics, root, str(exc))
+            _fail_on_errors(exc.diagnostics, root, str(exc), self.options.dossiers_dir)
             raise  # pragma: no cover - _fail_on_errors always raises here
         except BilanError as exc:
             raise PluginError(str(exc)) from None
-        _log_diagnostics(report.diagnostics, root)
+        _log_diagnostics(report.diagnostics, root, self.options.dossiers_dir)
         pipeline.publish_site(self.staging, self.site_dir)
         config.site_dir = str(self.site_dir)
         count, cached = len(report.outcomes), report.cached
@@ -148,12 +149,23 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         return server
 
 
-def _log_diagnostics(diags: tuple[Diagnostic, ...] | list[Diagnostic], root: Path) -> None:
-    for diag in diags:
-        (log.error if diag.is_error else log.warning)(format_diagnostic(diag, root))
+def _log_diagnostics(
+    diags: tuple[Diagnostic, ...] | list[Diagnostic], root: Path, dossiers_dir: Path
+) -> None:
+    """Every error, then every warning or, past a handful, the warnings counted per code
+    (their header is a warning, so that ``--strict`` still fails on any)."""
+    report = format_report(diags, dossiers_dir, root)
+    for line in report.errors:
+        log.error(line)
+    for line in report.warnings + report.summary[:1]:
+        log.warning(line)
+    for line in report.summary[1:]:
+        log.info(line)
 
 
-def _fail_on_errors(diags: list[Diagnostic], root: Path, summary: str) -> None:
-    _log_diagnostics(diags, root)
+def _fail_on_errors(
+    diags: list[Diagnostic], root: Path, summary: str, dossiers_dir: Path | None = None
+) -> None:
+    _log_diagnostics(diags, root, dossiers_dir or root)
     if any(d.is_error for d in diags):
         raise PluginError(summary)

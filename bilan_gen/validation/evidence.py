@@ -10,7 +10,7 @@ check`` gives the same answer every day; :mod:`bilan_gen.audit` adds what is ove
 from __future__ import annotations
 
 from bilan_gen.diagnostics import Diagnostic, warning
-from bilan_gen.model import Dossier, Phase
+from bilan_gen.model import Dossier, Phase, sorted_documents
 from bilan_gen.validation.common import first_session, fr_date
 
 
@@ -25,20 +25,25 @@ def check_evidence(dossier: Dossier) -> list[Diagnostic]:
 
 
 def check_attendance(dossier: Dossier) -> list[Diagnostic]:
-    """Each session of a finalised document has its attendance proof."""
-    diags: list[Diagnostic] = []
-    for doc in dossier.documents.values():
-        if not doc.finalised:
-            continue
-        for seance in doc.seances:
-            if seance.emargement is None:
-                when = f"du {fr_date(seance.date)} " if seance.date else ""
-                msg = (
-                    f"séance {when}sans « emargement » : preuve de présence attendue "
-                    "(Qualiopi, indicateur 10)"
-                )
-                diags.append(warning(doc.path, seance.line, "emargement-manquant", msg))
-    return diags
+    """The sessions of the finalised documents have their attendance proof: one warning
+    for them all, at the first session without one, listing the dates."""
+    missing = [
+        (doc.path, seance)
+        for _, doc in sorted_documents(dossier.documents)
+        if doc.finalised
+        for seance in doc.seances
+        if seance.emargement is None
+    ]
+    if not missing:
+        return []
+    path, first = missing[0]
+    if len(missing) == 1:
+        when = f"séance du {fr_date(first.date)}" if first.date else "séance"
+    else:
+        days = ", ".join(fr_date(s.date) if s.date else "sans date" for _, s in missing)
+        when = f"{len(missing)} séances ({days})"
+    msg = f"{when} sans « emargement » : preuve de présence attendue (Qualiopi, indicateur 10)"
+    return [warning(path, first.line, "emargement-manquant", msg)]
 
 
 def check_ethics_information(dossier: Dossier) -> list[Diagnostic]:

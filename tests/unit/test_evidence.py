@@ -23,6 +23,19 @@ def test_session_without_attendance_proof(project: Project) -> None:
     ]
 
 
+def test_sessions_without_attendance_proof_get_one_warning(project: Project) -> None:
+    for name in ("01-preliminaire.md", "02-investigation.md", "03-conclusions.md"):
+        text = project.read(name)
+        kept = [row for row in text.splitlines(True) if "emargement:" not in row]
+        project.write(name, "".join(kept))
+    (line,) = project.lines()
+    assert line == (
+        f"{PRELIM}:7: avertissement: 6 séances (02/03/2026, 09/03/2026, 16/03/2026, "
+        "23/03/2026, 13/04/2026, 20/04/2026) sans « emargement » : preuve de présence attendue "
+        "(Qualiopi, indicateur 10) [emargement-manquant]"
+    )
+
+
 def test_attendance_is_not_asked_of_a_draft(project: Project) -> None:
     project.replace("02-investigation.md", "    emargement: releve_connexion\n", "")
     project.replace("02-investigation.md", "statut: finalise", "statut: brouillon")
