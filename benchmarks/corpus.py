@@ -5,6 +5,10 @@ synthèse, 2–6 KB per file with tables and lists) that pass ``bilan check`` wi
 With ``evidence=False`` they lack the ordinary Qualiopi evidence (attendance proofs, the
 ethics information, the objectives and satisfaction dates), as an office's dossiers often do
 before an audit: each gets the warnings that say so, and no error.
+
+Dates are relative to ``today`` (default: the real today), so the corpus never ages: each
+bilan started 120 days before and ended 31 days before, past its grace period, and is kept
+for the follow-up for three more years, so it stays published.
 """
 
 from __future__ import annotations
@@ -51,7 +55,12 @@ def _section_body(rng: random.Random) -> str:
 
 
 def _document(
-    rng: random.Random, dossier_id: str, phase: Phase, seances: str, evidence: bool = True
+    rng: random.Random,
+    dossier_id: str,
+    phase: Phase,
+    seances: str,
+    dates: dict[str, dt.date],
+    evidence: bool = True,
 ) -> str:
     head = [
         "---",
@@ -61,11 +70,15 @@ def _document(
         "statut: finalise",
     ]
     if phase is Phase.SYNTHESE:
-        head += [f"redigee_par: {CONSULTANT}", "remise_le: 2026-06-30", "mode_remise: espace_prive"]
+        head += [
+            f"redigee_par: {CONSULTANT}",
+            f"remise_le: {dates['fin']}",
+            "mode_remise: espace_prive",
+        ]
     else:
         head.append(seances)
     if phase is Phase.PRELIMINAIRE and evidence:
-        head.append("objectifs_fixes_le: 2026-04-02")
+        head.append(f"objectifs_fixes_le: {dates['debut']}")
     body = [f"# {phase.label}"]
     for spec in DEFAULT_SECTIONS[phase]:
         if spec.required:
@@ -87,46 +100,77 @@ def _seances(start: dt.date, count: int, kind: str, evidence: bool = True) -> st
     return "\n".join(lines)
 
 
-def write_dossier(target: Path, index: int, rng: random.Random, evidence: bool = True) -> None:
+def corpus_dates(today: dt.date) -> dict[str, dt.date]:
+    """The corpus's dates, anchored on ``today``."""
+    debut = today - dt.timedelta(days=120)
+    fin = debut + dt.timedelta(days=89)
+    return {
+        "inscription": debut - dt.timedelta(days=13),
+        "consentement": debut - dt.timedelta(days=1),
+        "debut": debut,
+        "investigation": debut + dt.timedelta(days=8),
+        "conclusions": debut + dt.timedelta(days=60),
+        "fin": fin,
+        "suivi": fin + dt.timedelta(days=168),
+        "conservation": fin.replace(year=fin.year + 3, day=min(fin.day, 28)),
+    }
+
+
+def write_dossier(
+    target: Path,
+    index: int,
+    rng: random.Random,
+    evidence: bool = True,
+    today: dt.date | None = None,
+) -> None:
     """Write one valid, complete dossier (``evidence``: with its Qualiopi evidence)."""
+    dates = corpus_dates(today or dt.date.today())
     dossier_id = f"2026-{index:05d}"
     folder = target / dossier_id
     folder.mkdir(parents=True)
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    ethics = "  information_ethique_le: 2026-04-01\n" if evidence else ""
-    satisfaction = "satisfaction:\n  a_chaud_le: 2026-06-30\n" if evidence else ""
+    ethics = f"  information_ethique_le: {dates['consentement']}\n" if evidence else ""
+    satisfaction = f"satisfaction:\n  a_chaud_le: {dates['fin']}\n" if evidence else ""
     (folder / "dossier.yml").write_text(
         "beneficiaire:\n"
         f"  prenom: {first}\n  nom: {last}{index}\n  email: b{index}@example.org\n"
         f"consultants:\n  - {CONSULTANT}\n"
-        f"consentement:\n  date: 2026-04-01\n  preuve: contrat\n{ethics}"
+        f"consentement:\n  date: {dates['consentement']}\n  preuve: contrat\n{ethics}"
         "financement:\n  mode: cpf\n"
-        f'  cpf:\n    numero_edof: "{7_000_000_000 + index}"\n    inscrit_le: 2026-03-20\n'
-        "    montant_eur: 1600\n    attestation_cinq_ans_le: 2026-03-20\n"
+        f'  cpf:\n    numero_edof: "{7_000_000_000 + index}"\n'
+        f"    inscrit_le: {dates['inscription']}\n"
+        f"    montant_eur: 1600\n    attestation_cinq_ans_le: {dates['inscription']}\n"
         "    participation_eur: 103.20\n"
-        "date_debut: 2026-04-02\ndate_fin: 2026-06-30\nduree_prevue_h: 20\n"
-        "suivi:\n  propose: true\n  date_prevue: 2026-12-15\n"
+        f"date_debut: {dates['debut']}\ndate_fin: {dates['fin']}\nduree_prevue_h: 20\n"
+        f"suivi:\n  propose: true\n  date_prevue: {dates['suivi']}\n"
         "acces:\n  rotation: 0\n"
-        # Kept for the follow-up (R6313-7), so the corpus stays published until 2029.
-        "conservation:\n  motif: accord_suivi\n  accord_ecrit_le: 2026-06-30\n"
-        f"  jusqu_au: 2029-06-30\n{satisfaction}",
+        # Kept for the follow-up (R6313-7), so the corpus stays published.
+        f"conservation:\n  motif: accord_suivi\n  accord_ecrit_le: {dates['fin']}\n"
+        f"  jusqu_au: {dates['conservation']}\n{satisfaction}",
         encoding="utf-8",
     )
     starts = {
-        Phase.PRELIMINAIRE: (dt.date(2026, 4, 2), 1, "entretien_individuel"),
-        Phase.INVESTIGATION: (dt.date(2026, 4, 10), 4, "entretien_individuel"),
-        Phase.CONCLUSIONS: (dt.date(2026, 6, 1), 2, "entretien_individuel"),
+        Phase.PRELIMINAIRE: (dates["debut"], 1, "entretien_individuel"),
+        Phase.INVESTIGATION: (dates["investigation"], 4, "entretien_individuel"),
+        Phase.CONCLUSIONS: (dates["conclusions"], 2, "entretien_individuel"),
     }
     for phase in (*MAIN_PHASES, Phase.SYNTHESE):
         seances = _seances(*starts[phase], evidence) if phase in starts else ""
-        text = _document(rng, dossier_id, phase, seances, evidence)
+        text = _document(rng, dossier_id, phase, seances, dates, evidence)
         (folder / phase.filename).write_text(text, encoding="utf-8")
 
 
-def write_corpus(target: Path, count: int, seed: int = 2026, evidence: bool = True) -> Path:
-    """Write ``count`` dossiers under ``target`` (created); same seed, same bytes."""
+def write_corpus(
+    target: Path,
+    count: int,
+    seed: int = 2026,
+    evidence: bool = True,
+    today: dt.date | None = None,
+) -> Path:
+    """Write ``count`` dossiers under ``target`` (created); same seed and day, same bytes."""
     rng = random.Random(seed)
+    today = today or dt.date.today()
     target.mkdir(parents=True, exist_ok=True)
     for index in range(count):
-        write_dossier(target, index, rng, evidence)
+        write_dossier(target, index, rng, evidence, today)
     return target
