@@ -253,8 +253,23 @@ def redact(diags: Iterable[Diagnostic], secrets: Iterable[str]) -> list[Diagnost
     return out
 
 
+_FOLDED_CHARS: dict[int, str] = {}
+""":func:`fold` of each character met so far, as a :meth:`str.translate` table."""
+
+
+def _fold_chars(text: str) -> str:
+    """``text`` folded character by character (what :func:`_mask` searches), quickly."""
+    for char in set(text):
+        if ord(char) not in _FOLDED_CHARS:
+            _FOLDED_CHARS[ord(char)] = fold(char)
+    return text.translate(_FOLDED_CHARS)
+
+
 def _mask(text: str, needles: list[str], replacement: str) -> str:
     """Replace every folded occurrence of ``needles`` in ``text``, keeping the rest as is."""
+    quick = _fold_chars(text)
+    if not any(needle in quick for needle in needles):
+        return text  # the common case, without mapping each character back
     folded: list[str] = []
     origin: list[int] = []  # index in ``text`` of each folded character
     for position, char in enumerate(text):

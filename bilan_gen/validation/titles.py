@@ -115,6 +115,12 @@ def declared_spec(declared: str, specs: Iterable[SectionSpec]) -> SectionSpec | 
 
 def best_spec(title: str, specs: Iterable[SectionSpec]) -> SectionSpec | None:
     """The section a heading stands for, by its words; None when it stands for none."""
+    return _best_spec(title, tuple(specs))
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_spec(title: str, specs: tuple[SectionSpec, ...]) -> SectionSpec | None:
+    # Cached: an office's headings are mostly the same few titles, dossier after dossier.
     heading = title_key(title)
     if not heading:
         return None
