@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bilan_gen.atrest.blob import AtRestError
+from bilan_gen.atrest.keyring import split_secret
 from bilan_gen.errors import BilanError
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -241,9 +243,10 @@ def parse_secret(text: str) -> bytes:
     """Turns the site secret's text into bytes.
 
     Args:
-        text: 64 hex characters (32 bytes, the form ``load_or_create_secret`` writes) or any
-            passphrase of ``SECRET_MIN_BYTES`` UTF-8 bytes or more. Surrounding whitespace,
-            such as a file's final newline, is ignored.
+        text: 64 hex characters (32 bytes, the form ``load_or_create_secret`` writes), any
+            passphrase of ``SECRET_MIN_BYTES`` UTF-8 bytes or more, or a secret that also
+            carries the vault key of dossiers at rest (``bilan2.…``, its site part in hex).
+            Surrounding whitespace, such as a file's final newline, is ignored.
 
     Returns:
         The secret's bytes.
@@ -252,6 +255,12 @@ def parse_secret(text: str) -> bytes:
         SecretError: The secret is shorter than ``SECRET_MIN_BYTES`` bytes.
     """
     text = text.strip()
+    try:
+        site, _ = split_secret(text)  # bilan2.<site>.<generation>.<vault>: dossiers at rest
+    except AtRestError as error:
+        raise SecretError(str(error)) from None
+    if site is not None:
+        return site
     if len(text) == 2 * SECRET_MIN_BYTES and all(c in string.hexdigits for c in text):
         return bytes.fromhex(text)
     secret = text.encode("utf-8")

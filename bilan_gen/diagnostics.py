@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "dossier-yml-absent": "un dossier n'a pas de fichier dossier.yml",
     "fichier-inattendu": "un fichier ou un dossier que bilan-gen n'utilise pas",
     "fichier-illisible": "un fichier ne peut pas être lu",
+    "fichier-chiffre": "un fichier chiffré dans Git ne peut pas être déchiffré sur ce poste",
     "fichier-trop-gros": "un fichier dépasse sa taille permise (document 2 Mo, annexe 10 Mo)",
     "dossier-trop-gros": "ce qu'un dossier publie dépasse 25 Mo (documents et annexes citées)",
     "lien-symbolique": "un lien symbolique dans un dossier, ou un dossier qui est un lien",

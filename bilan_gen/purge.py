@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilan_gen.atrest.shred import Rotation, destroy_keys, is_encrypted_repository
 from bilan_gen.cache import CACHE_DIR, BuildCache
 from bilan_gen.cache_db import close_connections, has_entries, leftovers, remove_entries
 from bilan_gen.config import Options
@@ -190,20 +191,29 @@ def expired_folders(
 
 
 def execute_purge(
-    targets: Sequence[PurgeTarget], options: Options, today: dt.date
-) -> list[tuple[str, ...]]:
+    targets: Sequence[PurgeTarget],
+    options: Options,
+    today: dt.date,
+    env: Mapping[str, str] = os.environ,
+) -> tuple[list[tuple[str, ...]], Rotation | None]:
     """Delete every cache entry and path of ``targets``, then record each destruction in
-    the register.
+    the register. In a repository whose dossiers are encrypted in Git, their keys are
+    destroyed first, in one rotation of the vault key (:mod:`bilan_gen.atrest.shred`).
 
     Returns:
-        The register rows written.
+        The register rows written, and the rotation (None when dossiers are not encrypted).
 
     Raises:
+        AtRestError: The keys could not be destroyed (no vault key here, a stale secret):
+            nothing is destroyed.
         BilanError: A dossier's cache entries could not be deleted; that dossier and the
             next ones are left whole, the ones before are destroyed and registered.
     """
     rows: list[tuple[str, ...]] = []
     cache_dir = options.project_dir / CACHE_DIR
+    rotation = None
+    if is_encrypted_repository(options.project_dir):
+        rotation = destroy_keys(options.project_dir, (t.dossier_id for t in targets), env)
     try:
         for target in targets:
             if not remove_entries(cache_dir, target.cache_entries):
@@ -212,14 +222,17 @@ def execute_purge(
                     f"effacé (construction en cours ?) ; relancez, ou supprimez "
                     f"{CACHE_DIR.as_posix()}/"
                 )
-            row = (target.dossier_id, today.isoformat(), target.elements, target.ground)
+            elements = target.elements
+            if rotation is not None:
+                elements += f" ; clé de chiffrement (secret : génération {rotation.new_generation})"
+            row = (target.dossier_id, today.isoformat(), elements, target.ground)
             for path in target.paths:
                 _delete(path)
             rows.append(row)
     finally:
         close_connections()
         append_register(options.project_dir / REGISTER_FILE, rows)
-    return rows
+    return rows, rotation
 
 
 def _delete(path: Path) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
+from bilan_gen.atrest import KEYRING_DIR, AtRestError
+from bilan_gen.atrest.setup import ensure_key
 from bilan_gen.cli import CONTEXT, EXIT_PROBLEMS, load_context_options
 from bilan_gen.diagnostics import display_path
 from bilan_gen.errors import BilanError, InvalidIdError
@@ -35,6 +39,13 @@ def new(ctx: click.Context, dossier_id: str, consultant: str) -> None:
         click.echo(f"Erreur : {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)
     click.echo(f"Dossier créé : {display_path(folder)}")
+    try:
+        if ensure_key(options.project_dir, dossier_id, os.environ):
+            click.echo(
+                f"Clé de chiffrement créée dans {KEYRING_DIR}/ : committez-la avec le dossier."
+            )
+    except AtRestError as exc:
+        click.echo(f"Attention : {exc}", err=True)
     click.echo("Complétez dossier.yml puis chaque phase ; « bilan check » dit ce qui manque.")
     if not (options.project_dir / SCHEMA_DIR / schema_name(None)).is_file():
         click.echo("Pour que l'éditeur complète et vérifie les champs : « bilan schema ».")

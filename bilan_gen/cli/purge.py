@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from bilan_gen.atrest import KEYRING_DIR
+from bilan_gen.atrest.shred import Rotation
 from bilan_gen.cache import CACHE_DIR
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options
@@ -60,6 +62,23 @@ def _describe(target: PurgeTarget) -> list[str]:
     return lines
 
 
+def _rotation_lines(rotation: Rotation) -> list[str]:
+    """What to update once keys are destroyed: the new secret, everywhere it lives."""
+    generation = rotation.new_generation
+    return [
+        f"Clé de chiffrement détruite : aucune version de {', '.join(rotation.destroyed)} ne "
+        "peut plus être déchiffrée, dans aucun clone ni aucune sauvegarde de l'historique.",
+        f"Nouveau secret (génération {generation}) écrit dans .bilan/secret ; l'ancien "
+        "n'ouvre plus rien. Les codes d'accès des autres dossiers ne changent pas. À faire :",
+        f"  git add -A {KEYRING_DIR} {REGISTER_FILE} && git rm -r -q --cached --ignore-unmatch "
+        + " ".join(f"dossiers/{i}" for i in rotation.destroyed),
+        f'  git commit -m "Destruction R6313-7 : {", ".join(rotation.destroyed)}" && git push',
+        "  remplacez le secret BILAN_SECRET du CI par le contenu de .bilan/secret",
+        "  donnez ce nouveau secret à chaque poste (.bilan/secret), et détruisez l'ancien "
+        "partout où il a été sauvegardé",
+    ]
+
+
 @click.command(context_settings=CONTEXT)
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--expired", is_flag=True, help="Tous les dossiers « à détruire » aujourd'hui.")
@@ -100,7 +119,7 @@ def purge(
         click.echo("Abandon : rien n'a été détruit.", err=True)
         ctx.exit(EXIT_PROBLEMS)
     try:
-        execute_purge(targets, options, dt.date.today())
+        _, rotation = execute_purge(targets, options, dt.date.today())
     except BilanError as exc:
         raise click.ClickException(str(exc)) from None
     if unattributed_cache(options):
@@ -110,6 +129,10 @@ def purge(
             err=True,
         )
     click.echo(f"Détruit : {', '.join(t.dossier_id for t in targets)} ; inscrit à {REGISTER_FILE}.")
+    if rotation is not None:
+        for line in _rotation_lines(rotation):
+            click.echo(line)
+        return
     click.echo("Pour l'effacer aussi de l'historique Git, depuis la racine du projet :")
     for command in format_history_commands(targets, options):
         click.echo(f"  {command}")

@@ -80,6 +80,7 @@ class Why(enum.Enum):
     UNREADABLE = "the system refused to read it"
     OUTSIDE = "the path leaves the folder"
     CHANGED = "changed since the folder was read"
+    ENCRYPTED = "encrypted at rest, and it does not decrypt here"
 
 
 class EntryRefused(BilanError):
@@ -296,6 +297,11 @@ def read_file(folder: Path, rel: str, max_bytes: int) -> Content:
             sub = open_dir(part, fd, "/".join(parts[: index + 1]))
             os.close(fd)
             fd = sub
-        return read_at(fd, parts[-1], rel, max_bytes, keep=True)
+        content = read_at(fd, parts[-1], rel, max_bytes, keep=True)
     finally:
         os.close(fd)
+    from bilan_gen.guard.plain import plain_content  # it imports this module
+
+    assert content.data is not None
+    blob = content.data
+    return plain_content(folder, rel, content, lambda: blob)

@@ -24,6 +24,7 @@ from bilan_gen.guard.entries import (
     read_file,
     walk,
 )
+from bilan_gen.guard.plain import NO_KEY, plain_content
 from bilan_gen.model import ANNEXES_DIR
 
 MIB = 1024 * 1024
@@ -96,6 +97,8 @@ def refusal_message(refused: EntryRefused, limits: Limits) -> tuple[str, str]:
         )
     if why is Why.CHANGED:
         return "fichier-illisible", CHANGED
+    if why is Why.ENCRYPTED:
+        return "fichier-chiffre", refused.detail or NO_KEY
     if why is not Why.KIND:
         return "fichier-illisible", refused.detail or "lecture impossible"
     if kind is EntryKind.LINK:
@@ -185,6 +188,10 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
     def refuse(refused: EntryRefused) -> None:
         if refused.kind is EntryKind.LINK and refused.rel.rpartition("/")[2].startswith(EMACS_LOCK):
             return
+        if refused.why is Why.ENCRYPTED and refused.detail == NO_KEY:
+            if not any(p.code == "fichier-chiffre" and p.path == folder for p in problems):
+                problems.append(error(folder, 0, "fichier-chiffre", NO_KEY))  # once per dossier
+            return
         problems.append(refusal_diagnostic(folder, refused, limits))
 
     def on_file(dir_fd: int, name: str, entry: Entry) -> None:
@@ -194,7 +201,13 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
             return
         keep = name.lower().endswith(TEXT_SUFFIXES) and entry.size <= limits.text_bytes
         try:
-            contents[entry.rel] = read_at(dir_fd, name, entry.rel, limit, keep)
+            content = read_at(dir_fd, name, entry.rel, limit, keep)
+            contents[entry.rel] = plain_content(
+                folder,
+                entry.rel,
+                content,
+                lambda: read_at(dir_fd, name, entry.rel, limit, True).data or b"",
+            )
         except EntryRefused as exc:
             refuse(exc)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from bilan_gen.atrest.shred import is_encrypted_repository
 from bilan_gen.diagnostics import Diagnostic, error, warning
 from bilan_gen.folding import fold_words
 from bilan_gen.guard import EntryKind, Limits, format_limit, megabytes
@@ -20,9 +21,11 @@ SHOWN_ANNEXES = 3
 
 
 def check_names(dossier: Dossier) -> list[Diagnostic]:
-    """An id or file name must not reveal the beneficiary (the message never names them)."""
+    """An id or file name must not reveal the beneficiary (the message never names them):
+    a warning, and an error once dossiers are encrypted in Git, whose file names are not."""
     names = [fold_words(n) for n in (dossier.beneficiaire.prenom, dossier.beneficiaire.nom) if n]
     names = [n for n in names if len(n) >= 3]
+    at_rest = is_encrypted_repository(dossier.path.parent.parent)
     diags: list[Diagnostic] = []
     candidates = [dossier.path, *(dossier.path / e.rel for e in dossier.entries)]
     for path in candidates:
@@ -30,7 +33,12 @@ def check_names(dossier: Dossier) -> list[Diagnostic]:
         if any(f" {n} " in folded for n in names):
             what = "l'identifiant du dossier" if path == dossier.path else "ce nom de fichier"
             msg = f"{what} contient le nom du bénéficiaire : utilisez un pseudonyme"
-            diags.append(warning(path, 0, "nom-dans-id", msg))
+            if at_rest:
+                msg += " (les dossiers sont chiffrés dans Git, mais pas les noms de fichiers)"
+            if at_rest:
+                diags.append(error(path, 0, "nom-dans-id", msg))
+            else:
+                diags.append(warning(path, 0, "nom-dans-id", msg))
     return diags
 
 
