@@ -1,7 +1,7 @@
 """``bilan init``'s core: a repository whose dossiers are encrypted in Git, transparently.
 
 Once per repository and once per clone: the committed ``.gitattributes`` line, the local
-Git configuration (filter process and diff driver), the secret (the site secret kept as it
+Git configuration (filter process, diff and merge drivers), the secret (the site secret kept as it
 is, a vault key added), the keyring, then a checkout of the dossier files that are still
 encrypted in the working tree. Running it again changes nothing.
 """
@@ -27,7 +27,7 @@ from bilan_gen.atrest.keyring import (
     split_secret,
 )
 
-ATTRIBUTES_LINE = f"{DOSSIERS_DIR}/*/** filter=bilan diff=bilan"
+ATTRIBUTES_LINE = f"{DOSSIERS_DIR}/*/** filter=bilan diff=bilan merge=bilan"
 SECRET_FILE = Path(".bilan", "secret")
 
 
@@ -83,6 +83,8 @@ def init_repository(root: Path, environ: Mapping[str, str]) -> InitReport:
         ("filter.bilan.process", f"{command}.filter_process"),
         ("filter.bilan.required", "true"),
         ("diff.bilan.textconv", f"{command}.textconv"),
+        ("merge.bilan.name", "bilan-gen: three-way merge of the plain texts"),
+        ("merge.bilan.driver", f"{command}.merge %O %A %B %P"),
     ):
         git(root, "config", "--local", key, value)
     _checkout_encrypted(root, report)
