@@ -11,10 +11,12 @@ The README's threat model says which case covers which threat.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,3 +214,19 @@ def has_line(output: str, case: EntryCase, dossier_rel: str) -> bool:
         for line in output.splitlines()
         if line.rstrip().endswith(end)
     )
+
+
+@contextlib.contextmanager
+def fail_if_hung(seconds: int) -> Iterator[None]:
+    """Code that opened a FIFO or read /dev/zero would hang: raise in it after ``seconds``."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("a read hung: a special file was opened")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

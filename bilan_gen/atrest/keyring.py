@@ -268,3 +268,19 @@ def find_vault(root: Path, environ: Mapping[str, str]) -> VaultKey | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise AtRestError(f".bilan/secret : illisible ({exc.__class__.__name__})") from None
     return split_secret(text)[1]
+
+
+def key_of_path(root: Path, path: str, environ: Mapping[str, str]) -> bytes:
+    """The key of the dossier that the repository path ``path`` belongs to, with the secret
+    found here (the diff and merge drivers' way in).
+
+    Raises:
+        AtRestError: Not a dossier file, no secret with a vault key, or no key for it.
+    """
+    parts = path.split("/")
+    vault = find_vault(root, environ)
+    if len(parts) < 3 or not parts[1] or vault is None:
+        raise AtRestError(f"{path} : chiffré, et la clé manque sur ce poste")
+    keyring = Keyring(root, vault)
+    keyring.check()
+    return keyring.key_for(parts[1])

@@ -17,8 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bilan_gen.atrest.blob import AtRestError, decrypt_file, encrypt_file, is_encrypted
-from bilan_gen.atrest.codec import dossier_of
-from bilan_gen.atrest.keyring import Keyring, find_vault
+from bilan_gen.atrest.keyring import key_of_path
 from bilan_gen.crypto import make_private_dir
 
 
@@ -28,13 +27,7 @@ def merge(root: Path, base: Path, ours: Path, theirs: Path, path: str) -> int:
     Raises:
         AtRestError: A version that this workstation cannot decrypt.
     """
-    dossier = dossier_of(path)
-    vault = find_vault(root, os.environ)
-    if dossier is None or vault is None:
-        raise AtRestError(f"{path} : fusion impossible, la clé manque sur ce poste")
-    keyring = Keyring(root, vault)
-    keyring.check()
-    key = keyring.key_for(dossier)
+    key = key_of_path(root, path, os.environ)
 
     def plain(version: Path) -> bytes:
         data = version.read_bytes()

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from bilan_gen.atrest.blob import AtRestError, blob_path, decrypt_file, is_encrypted
-from bilan_gen.atrest.codec import dossier_of
-from bilan_gen.atrest.keyring import Keyring, find_vault
+from bilan_gen.atrest.keyring import key_of_path
 
 
 def plain_text(root: Path, data: bytes) -> bytes:
@@ -25,13 +24,7 @@ def plain_text(root: Path, data: bytes) -> bytes:
     if not is_encrypted(data):
         return data
     path = blob_path(data)
-    dossier = dossier_of(path)
-    vault = find_vault(root, os.environ)
-    if dossier is None or vault is None:
-        raise AtRestError(f"{path} : chiffré, et la clé manque sur ce poste")
-    keyring = Keyring(root, vault)
-    keyring.check()
-    return decrypt_file(keyring.key_for(dossier), path, data)
+    return decrypt_file(key_of_path(root, path, os.environ), path, data)
 
 
 def main() -> int:

@@ -49,22 +49,20 @@ def init(ctx: click.Context) -> None:
     if report.decrypted:
         click.echo(f"{len(report.decrypted)} fichier(s) de dossier déchiffré(s) sur ce poste.")
     if report.still_encrypted:
-        click.echo(
-            f"{len(report.still_encrypted)} fichier(s) restent chiffrés (clé détruite "
-            "ou absente) :",
-            err=True,
-        )
-        for name in report.still_encrypted[:SHOWN]:
-            click.echo(f"  {name}", err=True)
+        _listed(report.still_encrypted, "fichier(s) restent chiffrés (clé détruite ou absente)")
     if report.clear_in_history:
-        count = len(report.clear_in_history)
-        click.echo(
-            f"Attention : l'historique contient {count} fichier(s) de dossier en clair (chiffrés "
-            "à partir du prochain commit seulement) :",
-            err=True,
+        _listed(
+            report.clear_in_history,
+            "fichier(s) de dossier en clair dans l'historique (chiffrés à partir du prochain "
+            "commit seulement ; voir « Dossiers chiffrés dans Git » du guide pour les effacer)",
         )
-        for name in report.clear_in_history[:SHOWN]:
-            click.echo(f"  {name}", err=True)
-        if count > SHOWN:
-            click.echo(f"  … et {count - SHOWN} autre(s)", err=True)
     click.echo("Chiffrement des dossiers actif dans ce dépôt.")
+
+
+def _listed(names: list[str], what: str) -> None:
+    """A count, then the first names, on standard error."""
+    click.echo(f"Attention : {len(names)} {what} :", err=True)
+    for name in names[:SHOWN]:
+        click.echo(f"  {name}", err=True)
+    if len(names) > SHOWN:
+        click.echo(f"  … et {len(names) - SHOWN} autre(s)", err=True)

@@ -12,12 +12,19 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from entrycases import CASE_IDS, CASES, OUTSIDE_MARKER, EntryCase, apply_case, has_line
+from entrycases import (
+    CASE_IDS,
+    CASES,
+    OUTSIDE_MARKER,
+    EntryCase,
+    apply_case,
+    fail_if_hung,
+    has_line,
+)
 from helpers import BASE_ID, Project, copy_base, run_cli
 
 from bilan_gen.preview.server import DossierPreview
@@ -29,15 +36,8 @@ WHERE = f"dossiers/{BASE_ID}"
 @pytest.fixture(autouse=True)
 def no_hang() -> Iterator[None]:
     """A command that opened a FIFO or read /dev/zero would hang: fail instead."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("a command hung: a special file was opened")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with fail_if_hung(120):
+        yield
 
 
 @pytest.fixture(params=CASE_IDS)

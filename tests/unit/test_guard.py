@@ -7,12 +7,19 @@ FIFO or ``/dev/zero`` that were opened would hang the test: an alarm fails it in
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from entrycases import CASE_IDS, CASES, OUTSIDE_MARKER, apply_case, has_line, link_dossier
+from entrycases import (
+    CASE_IDS,
+    CASES,
+    OUTSIDE_MARKER,
+    apply_case,
+    fail_if_hung,
+    has_line,
+    link_dossier,
+)
 from helpers import BASE_ID, Project, read_folder
 
 from bilan_gen.cache import BuildCache
@@ -39,15 +46,8 @@ CASE_BY_ID = {case.id: case for case in CASES}
 @pytest.fixture(autouse=True)
 def no_hang() -> Iterator[None]:
     """Fail, rather than hang, a test whose code would open a FIFO or read /dev/zero."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("a read hung: a special file was opened")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with fail_if_hung(60):
+        yield
 
 
 def contents_hold(contents: Iterator[tuple[str, Content]], needle: bytes) -> bool:

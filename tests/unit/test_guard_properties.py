@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from entrycases import OUTSIDE_MARKER, outside_file
+from entrycases import OUTSIDE_MARKER, fail_if_hung, outside_file
 from helpers import BASE_DIR, BASE_ID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,15 +37,8 @@ SETTINGS = settings(
 @pytest.fixture(autouse=True)
 def no_hang() -> Iterator[None]:
     """An opened FIFO would hang the example: fail it instead."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("a read hung: a FIFO was opened")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(240)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with fail_if_hung(240):
+        yield
 
 
 def _target(kind: str, folder: Path, outside: Path) -> str:
