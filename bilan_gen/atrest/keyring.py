@@ -30,6 +30,8 @@ from bilan_gen.atrest.blob import KEY_BYTES, AtRestError
 KEYRING_DIR = ".bilan-keys"
 """The committed folder of wrapped keys, at the repository's root."""
 VAULT_FILE = "vault"
+MIRROR_DIR = Path(".bilan", "keyring")
+"""Where a workstation keeps its copy of the current keyring (git-ignored)."""
 KEY_SUFFIX = ".key"
 SECRET_PREFIX = "bilan2"
 """The first field of a secret that carries a vault key."""
@@ -93,6 +95,9 @@ class Keyring:
     def __init__(self, root: Path, vault: VaultKey) -> None:
         self.root, self.vault = root, vault
         self.folder = root / KEYRING_DIR
+        self.mirror = root / MIRROR_DIR
+        """This workstation's copy of the current keyring: the checkout of an older commit
+        brings back an older ``.bilan-keys/``, and the current keys must still be found."""
         self._keys: dict[str, bytes] = {}
 
     @classmethod
@@ -122,14 +127,18 @@ class Keyring:
 
     def ids(self) -> list[str]:
         """The dossiers that have a key, sorted."""
-        if not self.folder.is_dir():
-            return []
-        return sorted(
-            p.name[: -len(KEY_SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(KEY_SUFFIX)
-        )
+        names = {
+            p.name[: -len(KEY_SUFFIX)]
+            for folder in (self.folder, self.mirror)
+            if folder.is_dir()
+            for p in folder.iterdir()
+            if p.name.endswith(KEY_SUFFIX)
+        }
+        return sorted(names)
 
     def has_key(self, dossier_id: str) -> bool:
-        return (self.folder / (_safe_id(dossier_id) + KEY_SUFFIX)).is_file()
+        name = _safe_id(dossier_id) + KEY_SUFFIX
+        return any((folder / name).is_file() for folder in (self.folder, self.mirror))
 
     def key_for(self, dossier_id: str, create: bool = False) -> bytes:
         """The key of ``dossier_id`` (made and written first with ``create``).
@@ -140,7 +149,7 @@ class Keyring:
         if dossier_id in self._keys:
             return self._keys[dossier_id]
         name = _safe_id(dossier_id) + KEY_SUFFIX
-        if not (self.folder / name).is_file():
+        if not self.has_key(dossier_id):
             if not create:
                 raise AtRestError(
                     f"dossier {dossier_id} : aucune clé dans {KEYRING_DIR}/ (détruite par "
@@ -161,7 +170,8 @@ class Keyring:
 
     def forget(self, dossier_id: str) -> None:
         """Delete ``dossier_id``'s wrapped key (destruction by key: see ``shred``)."""
-        (self.folder / (_safe_id(dossier_id) + KEY_SUFFIX)).unlink(missing_ok=True)
+        for folder in (self.folder, self.mirror):
+            (folder / (_safe_id(dossier_id) + KEY_SUFFIX)).unlink(missing_ok=True)
         self._keys.pop(dossier_id, None)
 
     def _unwrap(self, dossier_id: str, fields: dict[str, str]) -> bytes:
@@ -195,20 +205,38 @@ class Keyring:
         self._write(VAULT_FILE, text)
 
     def _write(self, name: str, text: str, exclusive: bool = False) -> None:
-        """Write ``name`` whole or not at all (a temporary file renamed over it)."""
-        self.folder.mkdir(exist_ok=True)
-        target = self.folder / name
-        if exclusive and target.exists():
+        """Write ``name`` whole or not at all, in the keyring and its mirror."""
+        if exclusive and (self.folder / name).exists():
             raise AtRestError(f"{KEYRING_DIR}/{name} existe déjà : clé déjà créée")
-        temporary = self.folder / f".{name}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="ascii") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
+        _write_whole(self.folder, name, text)
+        self._mirror(name, text)
+
+    def _mirror(self, name: str, text: str) -> None:
+        """Keep this workstation's copy (only where ``.bilan/`` exists: not on a CI runner)."""
+        if not self.mirror.parent.is_dir():
+            return
+        target = self.mirror / name
+        if not target.is_file() or target.read_text(encoding="ascii") != text:
+            self.mirror.mkdir(mode=0o700, exist_ok=True)
+            _write_whole(self.mirror, name, text)
 
     def _read(self, name: str, header: str) -> dict[str, str]:
-        path = self.folder / name
+        """The fields of ``name`` at this vault key's generation, from the keyring, else from
+        the mirror (an older commit is checked out); else the keyring's, for the message."""
+        found = []
+        for folder in (self.folder, self.mirror):
+            if (folder / name).is_file():
+                fields = self._parse(folder / name, name, header)
+                if int(fields["generation"]) == self.vault.generation:
+                    if folder == self.folder:
+                        self._mirror(name, (folder / name).read_text(encoding="ascii"))
+                    return fields
+                found.append(fields)
+        if found:
+            return found[0]
+        return self._parse(self.folder / name, name, header)  # raises: absent
+
+    def _parse(self, path: Path, name: str, header: str) -> dict[str, str]:
         try:
             if path.is_symlink() or not path.is_file():
                 raise AtRestError(f"{KEYRING_DIR}/{name} : absent ou pas un fichier ordinaire")
@@ -225,6 +253,17 @@ class Keyring:
         if not fields.get("generation", "").isdigit():
             raise AtRestError(f"{KEYRING_DIR}/{name} : génération illisible")
         return fields
+
+
+def _write_whole(folder: Path, name: str, text: str) -> None:
+    """Write ``folder/name`` whole or not at all (a temporary file renamed over it)."""
+    folder.mkdir(exist_ok=True)
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="ascii") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, folder / name)
 
 
 def _stale(found: int, held: int) -> str:
