@@ -183,19 +183,20 @@ def _quoted(path: str) -> str:
 def _checkout_encrypted(root: Path, report: InitReport) -> None:
     """Check out again the dossier files that the working tree holds encrypted."""
     listed = git(root, "ls-files", "-z", "--", DOSSIERS_DIR).split(b"\0")
-    encrypted = []
-    for name in filter(None, listed):
-        path = root / os.fsdecode(name)
+    encrypted: list[str] = []
+    for raw in filter(None, listed):
+        path = root / os.fsdecode(raw)
         if path.is_symlink() or not path.is_file():
             continue
         with open(path, "rb") as handle:
             if is_encrypted(handle.read(len(MAGIC))):
-                encrypted.append(os.fsdecode(name))
+                encrypted.append(os.fsdecode(raw))
     if not encrypted:
         return
     for name in encrypted:
         (root / name).unlink()  # identical to the blob Git holds: nothing is lost
-    git(root, "checkout", "--", *encrypted)
+    pathspecs = b"\0".join(os.fsencode(name) for name in encrypted)
+    git(root, "checkout", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=pathspecs)
     for name in encrypted:
         with open(root / name, "rb") as handle:
             still = is_encrypted(handle.read(len(MAGIC)))
