@@ -200,6 +200,10 @@
       window.scrollTo(0, 0);
       content.focus({ preventScroll: true });
     }
+    // Extensions (observations, copy to keep) add to a page once it is shown.
+    document.dispatchEvent(new CustomEvent('bilan:rendered', {
+      detail: { dossier: dossier, page: page, content: content }
+    }));
   }
 
   async function unlock(keyBytes, form) {
@@ -233,6 +237,7 @@
     document.querySelector('[data-bilan-unlocked]').hidden = true;
     document.querySelector('[data-bilan-locked]').hidden = false;
     document.title = 'Dossier prot\u00e9g\u00e9';
+    document.dispatchEvent(new CustomEvent('bilan:logout'));
     setStatus(MESSAGES.loggedOut);
     var input = document.querySelector('[data-bilan-form] input');
     if (input) { input.value = ''; input.focus(); }
