@@ -81,6 +81,7 @@ class Why(enum.Enum):
     OUTSIDE = "the path leaves the folder"
     CHANGED = "changed since the folder was read"
     ENCRYPTED = "encrypted at rest, and it does not decrypt here"
+    NO_KEY = "encrypted at rest, and its dossier's key is not available here"
 
 
 class EntryRefused(BilanError):

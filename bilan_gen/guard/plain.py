@@ -37,11 +37,15 @@ def plain_content(folder: Path, rel: str, content: Content, data: Callable[[], b
     if not is_encrypted(content.head):
         return content
     path = f"{folder.parent.name}/{folder.name}/{rel}"
-    try:
+    try:  # a missing, stale or destroyed key concerns the whole dossier, not this file
         keyring = _keyring(folder.parent.parent)
         if keyring is None:
             raise AtRestError(NO_KEY)
-        plain = decrypt_file(keyring.key_for(folder.name), path, data())
+        key = keyring.key_for(folder.name)
+    except AtRestError as error:
+        raise EntryRefused(rel, EntryKind.FILE, Why.NO_KEY, detail=str(error)) from None
+    try:
+        plain = decrypt_file(key, path, data())
     except AtRestError as error:
         raise EntryRefused(rel, EntryKind.FILE, Why.ENCRYPTED, detail=str(error)) from None
     digest = hashlib.sha256(plain).digest()

@@ -97,7 +97,7 @@ def refusal_message(refused: EntryRefused, limits: Limits) -> tuple[str, str]:
         )
     if why is Why.CHANGED:
         return "fichier-illisible", CHANGED
-    if why is Why.ENCRYPTED:
+    if why in (Why.ENCRYPTED, Why.NO_KEY):
         return "fichier-chiffre", refused.detail or NO_KEY
     if why is not Why.KIND:
         return "fichier-illisible", refused.detail or "lecture impossible"
@@ -188,9 +188,9 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
     def refuse(refused: EntryRefused) -> None:
         if refused.kind is EntryKind.LINK and refused.rel.rpartition("/")[2].startswith(EMACS_LOCK):
             return
-        if refused.why is Why.ENCRYPTED and refused.detail == NO_KEY:
+        if refused.why is Why.NO_KEY:  # once per dossier: every file of it has the same cause
             if not any(p.code == "fichier-chiffre" and p.path == folder for p in problems):
-                problems.append(error(folder, 0, "fichier-chiffre", NO_KEY))  # once per dossier
+                problems.append(error(folder, 0, "fichier-chiffre", refused.detail))
             return
         problems.append(refusal_diagnostic(folder, refused, limits))
 

@@ -106,3 +106,53 @@ def test_a_stale_secret_fails_the_build_with_a_clear_message(projects: tuple[Pat
     failed = build(ciphered, secret=stale)
     assert failed.returncode != 0
     assert "n'ouvre pas ce trousseau" in failed.output and "Traceback" not in failed.output
+
+
+def check_with(project: Path, secret: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BILAN_SECRET": secret}
+    return subprocess.run(
+        [sys.executable, "-m", "bilan_gen.cli", "check"],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_a_secret_older_than_the_keyring_gets_one_line_per_dossier(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    from bilan_gen.atrest.shred import destroy_keys
+
+    _, ciphered = projects
+    project = tmp_path / "office"
+    shutil.copytree(ciphered, project, ignore=shutil.ignore_patterns("site"))
+    (project / ".bilan").mkdir(exist_ok=True)
+    (project / ".bilan" / "secret").write_text(SECRET + "\n", encoding="ascii")
+    destroy_keys(project, [], {})  # a rotation elsewhere: the keyring moves to generation 2
+    done = check_with(project, SECRET)
+    assert done.returncode == 1
+    dossiers = sorted(p.name for p in (project / "dossiers").iterdir() if p.is_dir())
+    lines = [line for line in done.stdout.splitlines() if "[fichier-chiffre]" in line]
+    assert len(lines) == len(dossiers), done.stdout
+    assert all("ce secret est périmé" in line for line in lines)
+    assert "Traceback" not in done.stdout + done.stderr
+    current = (project / ".bilan" / "secret").read_text(encoding="ascii").strip()
+    assert check_with(project, current).returncode == 0
+
+
+def test_a_blob_moved_to_another_file_is_refused_at_that_file(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    _, ciphered = projects
+    project = tmp_path / "office"
+    shutil.copytree(ciphered, project, ignore=shutil.ignore_patterns("site"))
+    folder = sorted(p for p in (project / "dossiers").iterdir() if p.is_dir())[0]
+    moved = folder / "notes-copie.md"
+    shutil.copyfile(folder / "synthese.md", moved)  # the same blob at another path
+    done = check_with(project, SECRET)
+    assert done.returncode == 1
+    lines = [line for line in done.stdout.splitlines() if "[fichier-chiffre]" in line]
+    assert len(lines) == 1 and "notes-copie.md" in lines[0], done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
