@@ -31,6 +31,9 @@ KEYRING_DIR = ".bilan-keys"
 """The committed folder of wrapped keys, at the repository's root."""
 VAULT_FILE = "vault"
 MIRROR_DIR = Path(".bilan", "keyring")
+SECRET_FILE = Path(".bilan", "secret")
+JOURNAL_FILE = Path(".bilan", "secret.next")
+"""A destruction under way (:mod:`bilan_gen.atrest.shred`): the new secret, the doomed ids."""
 """Where a workstation keeps its copy of the current keyring (git-ignored)."""
 KEY_SUFFIX = ".key"
 SECRET_PREFIX = "bilan2"
@@ -299,9 +302,14 @@ def find_vault(root: Path, environ: Mapping[str, str]) -> VaultKey | None:
     Raises:
         AtRestError: The secret is malformed or its file unreadable.
     """
+    if (root / JOURNAL_FILE).exists():
+        raise AtRestError(
+            f"une destruction de clés a été interrompue ({JOURNAL_FILE} existe) : lancez "
+            "« bilan init » pour la terminer, puis relancez la commande"
+        )
     text = environ.get("BILAN_SECRET")
     if text is None:
-        path = root / ".bilan" / "secret"
+        path = root / SECRET_FILE
         try:
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
         except (OSError, UnicodeDecodeError) as exc:

@@ -19,6 +19,7 @@ from bilan_gen.atrest.blob import MAGIC, AtRestError, is_encrypted
 from bilan_gen.atrest.codec import DOSSIERS_DIR
 from bilan_gen.atrest.keyring import (
     KEYRING_DIR,
+    SECRET_FILE,
     VAULT_FILE,
     Keyring,
     VaultKey,
@@ -26,9 +27,9 @@ from bilan_gen.atrest.keyring import (
     format_secret,
     split_secret,
 )
+from bilan_gen.atrest.shred import Rotation, finish_interrupted
 
 ATTRIBUTES_LINE = f"{DOSSIERS_DIR}/*/** filter=bilan diff=bilan merge=bilan"
-SECRET_FILE = Path(".bilan", "secret")
 
 
 @dataclass
@@ -43,6 +44,8 @@ class InitReport:
     still_encrypted: list[str] = field(default_factory=list)
     clear_in_history: list[str] = field(default_factory=list)
     """Paths of dossier files that some commit holds in clear."""
+    finished: Rotation | None = None
+    """A destruction of keys that a crash had interrupted, finished first."""
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -69,6 +72,7 @@ def init_repository(root: Path, environ: Mapping[str, str]) -> InitReport:
     if top.resolve() != root.resolve():
         raise AtRestError(f"lancez bilan init à la racine du dépôt ({top})")
     report = InitReport()
+    report.finished = finish_interrupted(root)
     vault = _vault(root, environ, report)
     keyring = Keyring(root, vault)
     if keyring.exists():
@@ -77,7 +81,11 @@ def init_repository(root: Path, environ: Mapping[str, str]) -> InitReport:
         Keyring.create(root, vault)
         report.keyring_created = True
     report.keys_created = _keys_for_every_dossier(root, keyring)
-    report.attributes_added = _add_attributes(root)
+    report.attributes_added = _add_attributes(root / ".gitattributes")
+    # Also for this clone alone, whatever the commit checked out says: a commit from before
+    # bilan init (its history rewritten) has no such line, yet its files are blobs.
+    local = os.fsdecode(git(root, "rev-parse", "--git-path", "info/attributes").strip())
+    _add_attributes(root / local)
     command = f"{_quoted(sys.executable)} -m bilan_gen.atrest"
     for key, value in (
         ("filter.bilan.process", f"{command}.filter_process"),
@@ -159,8 +167,9 @@ def _destroyed(root: Path, folder: Path) -> bool:
     return True
 
 
-def _add_attributes(root: Path) -> bool:
-    path = root / ".gitattributes"
+def _add_attributes(path: Path) -> bool:
+    """Add the attributes line to ``path`` unless it is there; whether it was added."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     if ATTRIBUTES_LINE in text.splitlines():
         return False

@@ -28,6 +28,13 @@ def init(ctx: click.Context) -> None:
     except AtRestError as error:
         click.echo(f"Erreur : {error}", err=True)
         ctx.exit(EXIT_PROBLEMS)
+    if report.finished is not None:
+        click.echo(
+            "Destruction de clés interrompue, terminée : "
+            f"{', '.join(report.finished.destroyed) or 'aucun dossier'} ; nouveau secret dans "
+            ".bilan/secret (génération "
+            f"{report.finished.new_generation}) : mettez-le à jour dans BILAN_SECRET du CI."
+        )
     if report.secret_written:
         click.echo(
             "Secret écrit dans .bilan/secret (le secret du site y est conservé : les codes "

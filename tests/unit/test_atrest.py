@@ -167,6 +167,109 @@ def test_destruction_rotates_and_the_old_secret_is_stale(tmp_path: Path) -> None
         Keyring(tmp_path, new_vault).key_for("2026-001")
 
 
+class Crash(Exception):
+    """The process dies here (the power goes off in the middle of a destruction)."""
+
+
+def _office(root: Path) -> tuple[bytes, VaultKey, dict[str, bytes]]:
+    site, vault = bytes(range(32)), VaultKey.new()
+    keyring = Keyring.create(root, vault)
+    keys = {i: keyring.key_for(i, create=True) for i in ("2026-001", "2026-002", "2026-003")}
+    (root / ".bilan").mkdir(exist_ok=True)
+    (root / ".bilan" / "secret").write_text(format_secret(site, vault) + "\n")
+    return site, vault, keys
+
+
+def test_a_destruction_interrupted_anywhere_is_finished_and_loses_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bilan_gen.atrest import shred
+    from bilan_gen.atrest.keyring import find_vault
+
+    steps = [
+        (Keyring, "_write"), (Keyring, "forget"), (shred, "_write_private"), (shred.os, "replace")
+    ]  # fmt: skip
+    crash_at = 0
+    while True:
+        root = tmp_path / f"office-{crash_at}"
+        root.mkdir()
+        site, vault, keys = _office(root)
+        calls = [0]
+        with monkeypatch.context() as patch:
+            for owner, name in steps:
+                real = getattr(owner, name)
+
+                def step(
+                    *args: object,
+                    _real: object = real,
+                    _calls: list[int] = calls,
+                    _at: int = crash_at,
+                ) -> object:
+                    _calls[0] += 1
+                    if _calls[0] > _at:
+                        raise Crash
+                    return _real(*args)  # type: ignore[operator]
+
+                patch.setattr(owner, name, step)
+            try:
+                shred.destroy_keys(root, ["2026-002"], {})
+                finished = True
+            except Crash:
+                finished = False
+        if not finished and (root / ".bilan" / "secret.next").exists():
+            with pytest.raises(AtRestError, match="destruction de clés a été interrompue"):
+                find_vault(root, {})
+            assert shred.finish_interrupted(root) is not None
+        secret_site, new = split_secret((root / ".bilan" / "secret").read_text())
+        assert secret_site == site and new is not None
+        assert not (root / ".bilan" / "secret.next").exists()
+        if new.generation == vault.generation:  # crashed before the journal: nothing done
+            assert Keyring(root, vault).key_for("2026-002") == keys["2026-002"]
+        else:
+            fresh = Keyring(root, new)
+            fresh.check()
+            assert fresh.ids() == ["2026-001", "2026-003"]
+            assert {i: fresh.key_for(i) for i in fresh.ids()} == {
+                i: keys[i] for i in ("2026-001", "2026-003")
+            }
+        if finished:
+            break
+        crash_at += 1
+    assert crash_at >= 5  # journal, two keys, one forget, the vault, the secret
+
+
+def test_an_unreadable_journal_is_kept_and_said(tmp_path: Path) -> None:
+    from bilan_gen.atrest.shred import finish_interrupted
+
+    _office(tmp_path)
+    (tmp_path / ".bilan" / "secret.next").write_text("n'importe quoi\n")
+    with pytest.raises(AtRestError, match="journal de destruction illisible"):
+        finish_interrupted(tmp_path)
+    assert (tmp_path / ".bilan" / "secret.next").exists()
+
+
+def test_bilan_init_finishes_an_interrupted_destruction(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    site, _, keys = _office(tmp_path)
+    new = VaultKey.new(2)
+    journal = format_secret(site, new) + "\ndestroy: 2026-002\n"
+    (tmp_path / ".bilan" / "secret.next").write_text(journal)  # the crash: just after this
+    env = {k: v for k, v in os.environ.items() if k != "BILAN_SECRET"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bilan_gen.cli", "init"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Destruction de clés interrompue, terminée : 2026-002" in done.stdout
+    assert split_secret((tmp_path / ".bilan" / "secret").read_text())[1] == new
+    assert Keyring(tmp_path, new).key_for("2026-003") == keys["2026-003"]
+    assert not (tmp_path / KEYRING_DIR / "2026-002.key").exists()
+
+
 def test_codec(tmp_path: Path) -> None:
     vault = VaultKey.new()
     Keyring.create(tmp_path, vault)
