@@ -57,7 +57,8 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     proc = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AtRestError(f"git {args[0]} a échoué : {message[-1] if message else '?'}")
+        verb = args[2] if args[0] == "-c" else args[0]
+        raise AtRestError(f"git {verb} a échoué : {message[-1] if message else '?'}")
     return proc.stdout
 
 
@@ -81,11 +82,11 @@ def init_repository(root: Path, environ: Mapping[str, str]) -> InitReport:
         Keyring.create(root, vault)
         report.keyring_created = True
     report.keys_created = _keys_for_every_dossier(root, keyring)
-    report.attributes_added = _add_attributes(root / ".gitattributes")
+    report.attributes_added = add_attributes(root / ".gitattributes")
     # Also for this clone alone, whatever the commit checked out says: a commit from before
     # bilan init (its history rewritten) has no such line, yet its files are blobs.
     local = os.fsdecode(git(root, "rev-parse", "--git-path", "info/attributes").strip())
-    _add_attributes(root / local)
+    add_attributes(root / local)
     command = f"{_quoted(sys.executable)} -m bilan_gen.atrest"
     for key, value in (
         ("filter.bilan.process", f"{command}.filter_process"),
@@ -167,7 +168,7 @@ def _destroyed(root: Path, folder: Path) -> bool:
     return True
 
 
-def _add_attributes(path: Path) -> bool:
+def add_attributes(path: Path) -> bool:
     """Add the attributes line to ``path`` unless it is there; whether it was added."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -214,15 +215,21 @@ def _checkout_encrypted(root: Path, report: InitReport) -> None:
 
 def clear_in_history(root: Path) -> list[str]:
     """Dossier file paths that some commit of any branch holds in clear."""
-    try:
-        listing = git(root, "rev-list", "--all", "--objects", "--", DOSSIERS_DIR)
+    try:  # every change of every commit (merges against each parent): each blob at each path
+        listing = git(
+            root, "-c", "core.quotePath=false", "log", "--all", "--format=", "--raw",
+            "--no-abbrev", "-m", "--no-renames", "--", DOSSIERS_DIR,
+        )  # fmt: skip
     except AtRestError:
         return []  # no commit yet
-    paths: dict[str, str] = {}
+    paths: dict[str, set[str]] = {}  # one blob may sit at several paths
     for line in listing.decode("utf-8", "replace").splitlines():
-        sha, _, path = line.partition(" ")
+        fields, _, path = line.partition("\t")
+        parts = fields.split()
+        if len(parts) < 5 or set(parts[3]) == {"0"}:
+            continue  # not a change line, or a deletion
         if path.count("/") >= 2 and path.startswith(DOSSIERS_DIR + "/"):
-            paths.setdefault(sha, path)
+            paths.setdefault(parts[3], set()).add(path)
     if not paths:
         return []
     batch = git(root, "cat-file", "--batch", stdin="\n".join(paths).encode() + b"\n")
@@ -234,7 +241,7 @@ def clear_in_history(root: Path) -> list[str]:
         content = batch[end + 1 : end + 1 + int(size)]
         position = end + 1 + int(size) + 1
         if kind == "blob" and not is_encrypted(content):
-            clear.add(paths[sha])
+            clear.update(paths[sha])
     return sorted(clear)
 
 

@@ -81,10 +81,23 @@ def _register_commands() -> None:
     from bilan_gen.cli.pdf import pdf
     from bilan_gen.cli.preview import preview
     from bilan_gen.cli.purge import purge
+    from bilan_gen.cli.rewrite_history import rewrite_history
     from bilan_gen.cli.schema import schema
     from bilan_gen.cli.status import status
 
-    for command in (check, new, access, pdf, status, preview, schema, purge, audit, init):
+    for command in (
+        check,
+        new,
+        access,
+        pdf,
+        status,
+        preview,
+        schema,
+        purge,
+        audit,
+        init,
+        rewrite_history,
+    ):
         main.add_command(command)
 
 

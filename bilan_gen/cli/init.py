@@ -61,7 +61,7 @@ def init(ctx: click.Context) -> None:
         _listed(
             report.clear_in_history,
             "fichier(s) de dossier en clair dans l'historique (chiffrés à partir du prochain "
-            "commit seulement ; voir « Dossiers chiffrés dans Git » du guide pour les effacer)",
+            "commit seulement ; bilan rewrite-history les chiffre dans tout l'historique)",
         )
     click.echo("Chiffrement des dossiers actif dans ce dépôt.")
 
