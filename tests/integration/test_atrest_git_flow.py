@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bilan_gen.atrest import MAGIC
 
@@ -46,13 +47,32 @@ def bilan(cwd: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess
 
 
 def needles(repo: Path) -> list[bytes]:
-    """Identity and runs of text of the sample dossiers, as they read in clear."""
-    found = [name.encode() for name in IDENTITY]
+    """What of the sample dossiers must never be in an object: each beneficiary's name,
+    e-mail and EDOF number, every heading, and runs of text; less what the repository's
+    public pages (``content/``, ``theme/``, ``mkdocs.yml``) say anyway, in clear."""
+    public = (REPO_DIR / "mkdocs.yml").read_bytes() + b"".join(
+        p.read_bytes()
+        for part in ("content", "theme")
+        for p in sorted((REPO_DIR / part).rglob("*"))
+        if p.is_file()
+    )
+    found = {name.encode() for name in IDENTITY}
+    for path in sorted((REPO_DIR / "dossiers").glob("*/dossier.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        person = data["beneficiaire"]
+        found |= {str(person["nom"]).encode(), str(person["email"]).encode()}
+        edof = (data.get("financement") or {}).get("cpf", {}).get("numero_edof")
+        found |= {str(edof).encode()} if edof else set()
     for path in sorted((REPO_DIR / "dossiers").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
+        found |= {
+            line.lstrip("#").strip().encode() for line in text.splitlines() if line[:1] == "#"
+        }
         lines = [line for line in text.splitlines() if len(line) > 60 and ":" not in line[:20]]
-        found += [line[10:50].encode() for line in lines[:3]]
-    return found
+        found |= {line[10:50].encode() for line in lines[:3]}
+    kept = sorted(n for n in found if len(n) >= 4 and n not in public)
+    assert len(kept) > 40  # the check means something
+    return kept
 
 
 def assert_no_clear_text(repo: Path) -> None:
@@ -187,3 +207,16 @@ def test_destruction_by_key_reaches_every_commit(office: Path, tmp_path: Path) -
     (clone / ".bilan" / "secret").write_text(old_secret)
     stale = bilan(clone, "init", ok=False)
     assert stale.returncode == 1 and "génération" in stale.stderr
+
+
+def test_a_dossier_made_by_hand_gets_its_key_at_the_first_git_add(office: Path) -> None:
+    shutil.copytree(office / "dossiers" / DOSSIER, office / "dossiers" / "2026-050")
+    added = git(office, "add", "dossiers/2026-050")
+    assert "clé créée pour 2026-050" in added.stderr and "git add .bilan-keys" in added.stderr
+    assert (office / ".bilan-keys" / "2026-050.key").is_file()
+    git(office, "add", ".bilan-keys")
+    git(office, "commit", "-qm", "nouveau dossier")
+    blob = git(office, "cat-file", "blob", "HEAD:dossiers/2026-050/synthese.md").stdout
+    assert blob.startswith("\0")
+    assert git(office, "status", "--porcelain").stdout == ""
+    assert_no_clear_text(office)
