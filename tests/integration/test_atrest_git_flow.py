@@ -220,3 +220,27 @@ def test_a_dossier_made_by_hand_gets_its_key_at_the_first_git_add(office: Path) 
     assert blob.startswith("\0")
     assert git(office, "status", "--porcelain").stdout == ""
     assert_no_clear_text(office)
+
+
+def test_ci_builds_a_fresh_clone_from_ciphertext_and_writes_no_clear_text(
+    office: Path, tmp_path: Path
+) -> None:
+    from tests.sitebuild import build
+
+    runner = tmp_path / "runner"
+    git(tmp_path, "clone", "-q", str(office), str(runner))  # no filter: as on a CI runner
+    secret = (office / ".bilan" / "secret").read_text().strip()
+    checked = subprocess.run(
+        [sys.executable, "-m", "bilan_gen.cli", "check"],
+        cwd=runner, env={**ENV, "BILAN_SECRET": secret}, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = build(runner, secret=secret)
+    assert built.returncode == 0, built.output
+    assert (runner / "site" / "index.html").is_file()
+    on_disk = b"".join(
+        p.read_bytes() for p in sorted(runner.rglob("*")) if p.is_file() and ".git" not in p.parts
+    )
+    assert [n for n in needles(runner) if n in on_disk] == []
+    assert not is_plain(runner / "dossiers" / DOSSIER / "synthese.md")
