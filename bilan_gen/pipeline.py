@@ -96,7 +96,7 @@ class PublishContext:
     site_dir: Path
     shell_html: str
     index: OutputIndex
-    baseline: set[bytes]
+    baseline: set[int]
     today: dt.date
     """The day of the build, for retention (R6313-7)."""
     previous_site: Path | None = None
@@ -300,7 +300,7 @@ def build_dossiers(
         site_dir,
         shell_html,
         index_output(site_dir, theme_dirs, grams),
-        baseline_of(generic_texts),
+        baseline_of(generic_texts, grams),
         today or dt.date.today(),
         previous_site if previous_site is not None and previous_site.is_dir() else None,
     )

@@ -26,6 +26,8 @@ import hashlib
 import html
 import os
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +68,9 @@ class Leak:
 class OutputIndex:
     """What the built site shows in clear, indexed for look-ups."""
 
-    grams: dict[bytes, Path] = field(default_factory=dict)
-    """Digest of a folded word n-gram (n ≤ WINDOW) → first file holding it (names included)."""
+    grams: dict[int, Path] = field(default_factory=dict)
+    """Key (:func:`gram_key`) of a folded word n-gram (n ≤ WINDOW) → first file holding it
+    (names included)."""
     blobs: dict[str, Path] = field(default_factory=dict)
     """SHA-256 of every file's bytes → that file."""
     texts: list[tuple[Path, str]] = field(default_factory=list)
@@ -90,6 +93,18 @@ def digest(phrase: str) -> bytes:
     return hashlib.blake2b(phrase.encode("utf-8"), digest_size=8).digest()
 
 
+def gram_key(gram_digest: bytes) -> int:
+    """The integer an 8-byte :func:`digest` is indexed by (as ``array("Q")`` reads it)."""
+    return int.from_bytes(gram_digest, sys.byteorder)
+
+
+def keys_of(packed: bytes) -> array:  # type: ignore[type-arg]
+    """The :func:`gram_key` of each 8-byte digest of ``packed``, at C speed."""
+    keys = array("Q")
+    keys.frombytes(packed)
+    return keys
+
+
 def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[str]:
     """Every n-gram of ``tokens`` for each n in ``sizes``."""
     for n in sizes:
@@ -97,16 +112,16 @@ def ngrams(tokens: list[str], sizes: Iterable[int]) -> Iterator[str]:
             yield " ".join(tokens[i : i + n])
 
 
-def baseline_of(texts: Iterable[str]) -> set[bytes]:
-    """Short phrases (n < WINDOW) of the site's generic texts: never distinctive.
+def baseline_of(texts: Iterable[str], grams: GramCache | None = None) -> set[int]:
+    """Keys of the short phrases (n < WINDOW) of the site's generic texts: never distinctive.
 
     Full windows are left out on purpose: a run of dossier prose that long is distinctive
     wherever it appears.
     """
-    grams: set[bytes] = set()
+    baseline: set[int] = set()
     for text in texts:
-        grams.update(map(digest, ngrams(tokens_of(text), range(1, WINDOW))))
-    return grams
+        baseline.update(_grams(text, _SHORT, grams))
+    return baseline
 
 
 def read_output(path: Path) -> bytes:
@@ -140,20 +155,21 @@ class GramCache:
         self.cache_dir = cache_dir
         self.used: set[str] = set()
 
-    def grams_of(self, text: str) -> list[bytes]:
-        """The n-gram digests of ``text``, from the cache or computed (then stored)."""
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+    def grams_of(self, text: str, sizes: range) -> array:  # type: ignore[type-arg]
+        """The keys of ``text``'s n-grams for each n in ``sizes``, from the cache or
+        computed (then stored)."""
+        key = hashlib.sha256(f"{sizes.start}-{sizes.stop}\0{text}".encode()).hexdigest()[:40]
         self.used.add(key)
         path = self.cache_dir / f"{key}.grams"
         try:
             blob = path.read_bytes()
         except OSError:
-            blob = b"".join(dict.fromkeys(map(digest, ngrams(tokens_of(text), _SIZES))))
+            blob = b"".join(dict.fromkeys(map(digest, ngrams(tokens_of(text), sizes))))
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmp.write_bytes(blob)
             os.replace(tmp, path)
-        return [blob[i : i + 8] for i in range(0, len(blob), 8)]
+        return keys_of(blob)
 
     def prune(self) -> None:
         """Forget the texts this build did not show."""
@@ -170,9 +186,10 @@ def index_output(
     index = OutputIndex()
     theme = list(theme_dirs)
     seen: set[str] = set()
+    found: list[tuple[Path, Iterable[int]]] = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(site_dir).as_posix()
-        _add_grams(index, path, _text_grams(rel, None))
+        found.append((path, _grams(rel, _SIZES, None)))
         data = read_output(path)
         index.blobs.setdefault(hashlib.sha256(data).hexdigest(), path)
         name = rel[:-3] if rel.endswith(".gz") else rel
@@ -184,22 +201,20 @@ def index_output(
         if text_digest not in seen:
             seen.add(text_digest)
             index.texts.append((path, text))
-            _add_grams(index, path, _text_grams(text, grams))
+            found.append((path, _grams(text, _SIZES, grams)))
+    for path, keys in reversed(found):  # the first file that holds a gram is the one named
+        index.grams.update(dict.fromkeys(keys, path))
     return index
 
 
 _SIZES = range(1, WINDOW + 1)
+_SHORT = range(1, WINDOW)
 
 
-def _text_grams(text: str, grams: GramCache | None) -> Iterable[bytes]:
+def _grams(text: str, sizes: range, grams: GramCache | None) -> Iterable[int]:
     if grams is None:
-        return map(digest, ngrams(tokens_of(text), _SIZES))
-    return grams.grams_of(text)
-
-
-def _add_grams(index: OutputIndex, path: Path, keys: Iterable[bytes]) -> None:
-    for key in keys:
-        index.grams.setdefault(key, path)
+        return keys_of(b"".join(map(digest, ngrams(tokens_of(text), sizes))))
+    return grams.grams_of(text, sizes)
 
 
 @dataclass(frozen=True)
@@ -311,12 +326,11 @@ def fingerprint(dossier: Dossier, files: DossierFiles | None = None) -> Fingerpr
     )
 
 
-def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[bytes]) -> list[Leak]:
+def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[int]) -> list[Leak]:
     """Every output file where a needle of ``print_`` appears."""
     leaks: dict[Path, Leak] = {}
-    keys, grams = print_.keys, index.grams
-    for number, start in enumerate(range(0, len(keys), 8)):
-        key = keys[start : start + 8]
+    grams = index.grams
+    for number, key in enumerate(keys_of(print_.keys)):
         found = grams.get(key)
         if found is None or found in leaks:
             continue
@@ -335,7 +349,7 @@ def find_leaks(print_: Fingerprint, index: OutputIndex, baseline: set[bytes]) ->
 
 
 def dossier_leaks(
-    dossier: Dossier, index: OutputIndex, baseline: set[bytes], files: DossierFiles | None = None
+    dossier: Dossier, index: OutputIndex, baseline: set[int], files: DossierFiles | None = None
 ) -> list[Leak]:
     """Every place where ``dossier``'s sensitive strings appear in the indexed output."""
     return find_leaks(fingerprint(dossier, files), index, baseline)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -127,6 +128,17 @@ class BilanPlugin(BasePlugin[BilanConfig]):
             return None
         configuration = configuration_of(options, config.markdown_extensions, config.mdx_configs)
         return BuildCache(options.project_dir / CACHE_DIR, self.secret, configuration)
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Material's templates compile anew at every build (a third of a rebuild): keep their
+        # bytecode beside the build cache. Jinja checks each template's source checksum.
+        assert self.options is not None
+        if self.options.cache and env.bytecode_cache is None:
+            folder = self.options.project_dir / CACHE_DIR / "jinja"
+            for level in (folder.parent.parent, folder.parent, folder):
+                level.mkdir(mode=0o700, exist_ok=True)  # private, as the build cache
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig
