@@ -43,7 +43,9 @@ def test_build_writes_the_whole_guide_to_a_new_folder(here: Path) -> None:
     assert built_pages(site) == GUIDE_PAGES
     assert (site / BUILD_MARK).is_file()
     for name in ("accueil.png", "dossier.png", "apercu.png"):
-        assert (site / "captures" / name).read_bytes() == (here / "guide/captures" / name).read_bytes()
+        assert (site / "captures" / name).read_bytes() == (
+            here / "guide/captures" / name
+        ).read_bytes()
     page = (site / "code-acces" / "index.html").read_text(encoding="utf-8")
     assert 'src="../captures/accueil.png"' in page
     # The guide is no dossier site: no dossier page, no dossier script, no secret made.
