@@ -54,7 +54,8 @@ def init(ctx: click.Context) -> None:
         _listed(
             report.clear_in_history,
             "fichier(s) de dossier en clair dans l'historique (chiffrés à partir du prochain "
-            "commit seulement ; voir « Dossiers chiffrés dans Git » du guide pour les effacer)",
+            "commit seulement ; voir « Dossiers chiffrés dans Git » du guide, bilan guide, "
+            "pour les effacer)",
         )
     click.echo("Chiffrement des dossiers actif dans ce dépôt.")
 
