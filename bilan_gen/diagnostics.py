@@ -120,7 +120,7 @@ CODES: dict[str, str] = {
 }
 """Every stable diagnostic code, with a one-line French description.
 
-The consultant guide (``content/guide/diagnostics.md``) documents each of them; a test
+The consultant guide (``guide/diagnostics.md``) documents each of them; a test
 checks that the core emits no other code and that the guide lists them all.
 """
 

@@ -84,6 +84,8 @@ class RenderContext:
     options: Options
     secret: bytes
     renderer: Renderer
+    today: dt.date
+    """The day of the build (the dossier home says until when it stays online)."""
     cache: BuildCache | None = None
 
 
@@ -169,7 +171,7 @@ def _entry_for(
         return None, checked.diagnostics
     dossier = checked.dossier
     try:
-        rendered = ctx.renderer.render_dossier(dossier, ctx.options, files)
+        rendered = ctx.renderer.render_dossier(dossier, ctx.options, files, today=ctx.today)
     except FolderChangedError as exc:  # an annex changed since it was checked
         return None, (refusal_diagnostic(files.folder, exc, files.limits),)
     entry = CacheEntry(
@@ -236,11 +238,16 @@ class Prepared:
     """The project's dossiers, rendering on every core from the moment it is made."""
 
     def __init__(
-        self, options: Options, secret: bytes, renderer: Renderer, cache: BuildCache | None
+        self,
+        options: Options,
+        secret: bytes,
+        renderer: Renderer,
+        cache: BuildCache | None,
+        today: dt.date,
     ) -> None:
-        self.options, self.secret, self.cache = options, secret, cache
+        self.options, self.secret, self.cache, self.today = options, secret, cache, today
         self.folders, self.tree = discover(options.dossiers_dir)
-        context = RenderContext(options, secret, renderer, cache)
+        context = RenderContext(options, secret, renderer, today, cache)
         self._running: RunningMap[Path, Rendered] | None = start_map(
             _render_one, self.folders, context
         )
@@ -260,12 +267,17 @@ class Prepared:
 
 
 def prepare_dossiers(
-    options: Options, secret: bytes, renderer: Renderer, cache: BuildCache | None = None
+    options: Options,
+    secret: bytes,
+    renderer: Renderer,
+    cache: BuildCache | None = None,
+    today: dt.date | None = None,
 ) -> Prepared:
     """Start checking, rendering and encrypting every dossier (or loading it from ``cache``)
     on every core, now: the site generator builds its own pages meanwhile, and
-    :func:`build_dossiers` publishes each dossier as soon as it is ready."""
-    return Prepared(options, secret, renderer, cache)
+    :func:`build_dossiers` publishes each dossier as soon as it is ready. ``today`` is the
+    day of the build (by default, the day this is called)."""
+    return Prepared(options, secret, renderer, cache, today or dt.date.today())
 
 
 def build_dossiers(
@@ -285,7 +297,8 @@ def build_dossiers(
 
     A dossier past its grace period or retention (R6313-7) is left out, with a warning; its
     pages from an earlier build are removed. ``today`` is the day of the build;
-    ``previous_site`` is the published site, whose unchanged dossier pages are reused.
+    ``previous_site`` is the published site, whose unchanged dossier pages are reused. By
+    default ``today`` is the day the dossiers were prepared: one day for the whole build.
 
     Raises:
         ValidationFailed: A dossier has errors (every diagnostic is attached).
@@ -301,7 +314,7 @@ def build_dossiers(
         shell_html,
         index_output(site_dir, theme_dirs, grams),
         baseline_of(generic_texts, grams),
-        today or dt.date.today(),
+        today or prepared.today,
         previous_site if previous_site is not None and previous_site.is_dir() else None,
     )
     outcomes = [_publish(rendered, context) for rendered in prepared.results()]

@@ -30,6 +30,7 @@ from bilan_gen.guard import DossierFiles, load_folder
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
+from bilan_gen.retention import retention_state
 from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation.markdown import headings
 
@@ -197,11 +198,17 @@ class Renderer:
         return "".join(parts), used, cut
 
     def render_dossier(
-        self, dossier: Dossier, options: Options, files: DossierFiles | None = None
+        self,
+        dossier: Dossier,
+        options: Options,
+        files: DossierFiles | None = None,
+        *,
+        today: dt.date,
     ) -> RenderedDossier:
         """Render the dossier home and every finalised document (drafts never leave).
 
-        ``files`` is the folder as read for the check (read again when not given).
+        ``files`` is the folder as read for the check (read again when not given);
+        ``today`` is the day of the build.
 
         Raises:
             FolderChangedError: An annex changed since the folder was read.
@@ -218,7 +225,7 @@ class Renderer:
                 html, used = self.render_markdown(doc.body)
             assets |= used
             pages.append(RenderedPage(phase.value, phase.label, html))
-        home = render_home(dossier, options, [p.route for p in pages])
+        home = render_home(dossier, options, [p.route for p in pages], today)
         title = "Votre bilan de compétences"
         view = render_print_view(dossier, options, self.render_markdown, sections)
         printable = RenderedPage(PRINT_ROUTE, PRINT_TITLE, view[0]) if view else None
@@ -302,8 +309,29 @@ def next_step(dossier: Dossier) -> str:
     return "En cours : rédaction du document de synthèse."
 
 
-def render_home(dossier: Dossier, options: Options, routes: list[str]) -> RenderedPage:
-    """The dossier home: phases and their state, sessions, hours against the limit."""
+def online_until(dossier: Dossier, options: Options, today: dt.date) -> str:
+    """Until when the dossier stays online, in French, for the beneficiary (R6313-7).
+
+    The last day of the grace period or of a valid retention; while the bilan goes on, the
+    grace period after its end. It depends on the dossier and the options, never on
+    ``today`` (``limite`` does not), so a cached page stays true on later days.
+    """
+    limite = retention_state(dossier, today, options.delai_grace_jours).limite
+    keep = "Pensez à l'imprimer ou à en garder une copie."
+    if limite is not None:
+        return f"Ce dossier reste en ligne jusqu'au {_fr_date(limite)}. {keep}"
+    days = options.delai_grace_jours
+    if days <= 0:
+        return f"Ce dossier reste en ligne jusqu'à la fin du bilan. {keep}"
+    after = f"{days} jour{'s' if days > 1 else ''} après la fin du bilan"
+    return f"Ce dossier reste en ligne jusqu'à {after}. {keep}"
+
+
+def render_home(
+    dossier: Dossier, options: Options, routes: list[str], today: dt.date
+) -> RenderedPage:
+    """The dossier home: phases and their state, sessions, hours against the limit, and
+    until when it stays online."""
     phases = []
     for phase in Phase:
         doc = dossier.documents.get(phase)
@@ -329,6 +357,7 @@ def render_home(dossier: Dossier, options: Options, routes: list[str]) -> Render
         total=_hours(dossier.total_hours),
         limite=_hours(options.duree_max_h),
         next_step=next_step(dossier),
+        online_until=online_until(dossier, options, today),
         route_prefix=ROUTE_PREFIX,
     )
     return RenderedPage(HOME_ROUTE, "Votre dossier", html)

@@ -244,7 +244,7 @@ def dossier_needles(dossier: Dossier, files: DossierFiles) -> Iterator[tuple[str
     for value in ident.sensitive_strings():
         phrase = " ".join(tokens_of(value))
         # A lone first name is no identifier, and the site's own pages may use it (an example
-        # in the guide): those may excuse it. A surname, an e-mail, a full name never are.
+        # in content/): those may excuse it. A surname, an e-mail, a full name never are.
         yield phrase, _IDENTITY, value == ident.prenom and " " not in phrase
     if ident.prenom and ident.nom:
         for full in (f"{ident.prenom} {ident.nom}", f"{ident.nom} {ident.prenom}"):

@@ -22,7 +22,7 @@ from bilan_gen.publishing import Access, access_for, audiences_of
 REPO = Path(__file__).resolve().parents[1]
 TEST_SECRET = "5e" * 32
 """A fixed site secret (64 hex chars): codes and slugs are the same in every run."""
-PROJECT_PARTS = ("mkdocs.yml", "content", "theme", "dossiers")
+PROJECT_PARTS = ("mkdocs.yml", "guide.yml", "content", "guide", "theme", "dossiers")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class BuildResult:
 
 
 def copy_project(target: Path) -> Path:
-    """Copy the site sources (mkdocs.yml, content/, theme/, dossiers/) into ``target``."""
+    """Copy the sources of both sites (the beneficiaries' and the guide) into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = REPO / part

@@ -48,6 +48,7 @@ def main(ctx: click.Context, config_file: Path) -> None:
       bilan purge --expired        détruit les dossiers arrivés à échéance (R6313-7)
       bilan audit -o audit.html    rapport pour l'organisme et son auditeur
       bilan init                   chiffre les dossiers dans Git (une fois par poste)
+      bilan guide                  le guide du consultant, sur http://127.0.0.1
     """
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_file
@@ -76,6 +77,7 @@ def _register_commands() -> None:
     from bilan_gen.cli.access import access
     from bilan_gen.cli.audit import audit
     from bilan_gen.cli.check import check
+    from bilan_gen.cli.guide import guide
     from bilan_gen.cli.init import init
     from bilan_gen.cli.new import new
     from bilan_gen.cli.pdf import pdf
@@ -97,6 +99,7 @@ def _register_commands() -> None:
         audit,
         init,
         rewrite_history,
+        guide,
     ):
         main.add_command(command)
 

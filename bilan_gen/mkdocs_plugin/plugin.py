@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
         # Dossiers render on every core while MkDocs builds the site's own pages.
         self.prepared = pipeline.prepare_dossiers(
-            options, self.secret, renderer, self._cache(options, config)
+            options, self.secret, renderer, self._cache(options, config), dt.date.today()
         )
         site_pages.register_assets(config)
         # Material's footer links every page, dossier pages included, to its author's site:

@@ -7,6 +7,7 @@ number of other dossiers.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def dossier_version(folder: Path) -> str:
 
 
 def preview_pages(
-    checked: CheckedDossier, options: Options, renderer: Renderer
+    checked: CheckedDossier, options: Options, renderer: Renderer, today: dt.date
 ) -> list[PreviewPage]:
     """The dossier home and every document, drafts included (marked)."""
     dossier = checked.dossier
@@ -82,7 +83,7 @@ def preview_pages(
     for phase, doc in sorted_documents(dossier.documents):
         html, _ = renderer.render_markdown(doc.body)
         pages.append(PreviewPage(phase.value, phase.label, html, draft=not doc.finalised))
-    home: RenderedPage = render_home(dossier, options, [p.route for p in pages])
+    home: RenderedPage = render_home(dossier, options, [p.route for p in pages], today)
     return [PreviewPage(home.route, home.title, home.html, draft=False), *pages]
 
 
@@ -124,14 +125,15 @@ def render_preview(
     renderer: Renderer,
     theme: PreviewTheme,
     version: str,
+    today: dt.date,
 ) -> str:
-    """The whole preview page of one dossier, as HTML."""
+    """The whole preview page of one dossier, as HTML, on ``today``."""
     return _render(
         checked.dossier.id,
         theme,
         version,
         diagnostics=_diagnostics(checked.diagnostics, checked.dossier.path),
-        pages=preview_pages(checked, options, renderer),
+        pages=preview_pages(checked, options, renderer, today),
     )
 
 

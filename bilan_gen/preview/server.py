@@ -11,6 +11,7 @@ Routes: ``/`` the page; ``/_bilan/version`` the dossier's version (polled by the
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import mimetypes
 import threading
@@ -85,7 +86,8 @@ class DossierPreview:
             return render_failure(self.folder.name, self.theme, version, reason)
         try:
             checked = check_dossier(self.folder, self.options)
-            return render_preview(checked, self.options, self.renderer, self.theme, version)
+            today = dt.date.today()
+            return render_preview(checked, self.options, self.renderer, self.theme, version, today)
         except Exception as exc:  # noqa: BLE001 - the preview must survive a half-saved file
             reason = f"erreur inattendue ({exc.__class__.__name__}) : enregistrez à nouveau"
             return render_failure(self.folder.name, self.theme, version, reason)

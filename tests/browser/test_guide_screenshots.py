@@ -3,7 +3,7 @@
 The captures are published with the guide, in clear: they must show no dossier of the site.
 So each test builds or serves a demonstration project whose only dossier is the fictional
 test dossier ``tests/data/base`` (never part of ``dossiers/``), and writes its capture to
-``content/guide/captures/`` (committed, referenced by the guide) when the pixels changed.
+``guide/captures/`` (committed, referenced by the guide) when the pixels changed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sitebuild import REPO, accesses, build, copy_project, serve
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-CAPTURES = REPO / "content" / "guide" / "captures"
+CAPTURES = REPO / "guide" / "captures"
 VIEWPORT = {"width": 1024, "height": 640}
 DEMO = "2026-001"
 """The fictional test dossier, the only one a capture may show: not a dossier of the site."""

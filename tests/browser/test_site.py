@@ -337,6 +337,36 @@ def test_phone_layout(new_context: NewContext, site: Site, artifacts_dir: Path) 
     page.screenshot(path=artifacts_dir / "phone-synthese.png", full_page=True)
 
 
+def hrefs(page: Page) -> list[str]:
+    """Every link target of the page, as the browser resolves it."""
+    found: list[str] = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    return found
+
+
+def test_a_beneficiary_sees_their_pages_and_no_guide(page: Page, site: Site) -> None:
+    page.goto(site.base_url)
+    nav = page.locator(".md-nav--primary .md-nav__link").all_inner_texts()
+    assert [t.strip() for t in nav if t.strip()] == [
+        "Accueil",
+        "Le bilan de compétences",
+        "Confidentialité",
+    ]
+    seen = hrefs(page)
+    for uri in ("bilan/", "confidentialite/"):
+        page.goto(site.base_url + uri)
+        seen += hrefs(page)
+    unlock_from_home(page, site, "2026-014")
+    seen += hrefs(page)
+    assert [url for url in seen if "guide" in url.lower()] == []
+    assert "Guide du consultant" not in page.content()
+    until = page.locator("[data-bilan-online-until]").inner_text()
+    assert re.fullmatch(
+        r"Ce dossier reste en ligne jusqu'au \d{2}/\d{2}/\d{4}\. "
+        r"Pensez à l'imprimer ou à en garder une copie\.",
+        until,
+    ), until
+
+
 def test_a_whole_visit_stays_on_the_site(new_context: NewContext, site: Site) -> None:
     context = new_context()
     journal = watch(context)

@@ -42,5 +42,5 @@ def test_a_dirty_build_keeps_the_site_whole_and_drops_revoked_pages(
     assert not dossier_page(result.site_dir, sample_accesses["2026-014"]).exists()
     assert dossier_slugs(result.site_dir) == all_slugs(built_copy)
     assert (result.site_dir / "index.html").is_file()
-    assert (result.site_dir / "guide" / "format" / "index.html").is_file()
+    assert (result.site_dir / "bilan" / "index.html").is_file()
     assert not list(built_copy.glob("site.*"))

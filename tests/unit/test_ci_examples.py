@@ -149,7 +149,7 @@ def test_pre_commit_hook_for_dossier_repositories() -> None:
     files = re.compile(hook["files"])
     assert files.search("dossiers/2026-014/synthese.md")
     assert files.search("dossiers/2026-014/annexes/schema.png")
-    assert not files.search("content/guide/index.md")
+    assert not files.search("guide/index.md")
 
 
 def test_this_repository_uses_the_same_hook_locally() -> None:

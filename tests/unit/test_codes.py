@@ -10,7 +10,7 @@ import bilan_gen
 from bilan_gen.diagnostics import CODES
 
 PACKAGE_DIR = Path(bilan_gen.__file__).resolve().parent
-GUIDE = PACKAGE_DIR.parent / "content" / "guide" / "diagnostics.md"
+GUIDE = PACKAGE_DIR.parent / "guide" / "diagnostics.md"
 CODE_RE = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
 # Diagnostic builders and the position of their ``code`` argument.
 BUILDERS = {"error": 2, "warning": 2, "make": 2, "Diagnostic": 3}

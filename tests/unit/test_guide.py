@@ -12,7 +12,7 @@ from bilan_gen import schema
 from bilan_gen.config import CONFIG_FIELDS, DEFAULT_SECTIONS
 from bilan_gen.model import Phase
 
-GUIDE_DIR = Path(bilan_gen.__file__).resolve().parents[1] / "content" / "guide"
+GUIDE_DIR = Path(bilan_gen.__file__).resolve().parents[1] / "guide"
 FORMAT = (GUIDE_DIR / "format.md").read_text(encoding="utf-8")
 TABLES = (
     "DOSSIER_FIELDS",

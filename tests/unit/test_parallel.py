@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pickle
@@ -97,7 +98,7 @@ def test_a_build_context_crosses_to_fork_server_workers(project: Project) -> Non
     # Under `mkdocs serve`, a context that does not pickle would silently run on one core.
     cache = BuildCache(project.root / ".bilan" / "cache", b"\x5e" * 32, "configuration")
     renderer = Renderer(["toc", "tables"], {"toc": {"permalink": True}})
-    context = RenderContext(project.options, b"\x5e" * 32, renderer, cache)
+    context = RenderContext(project.options, b"\x5e" * 32, renderer, dt.date.today(), cache)
     assert parallel._picklable((_render_one, context))
     copy = pickle.loads(pickle.dumps(context))
     assert copy.options == project.options

@@ -222,7 +222,7 @@ def test_page_fixes_its_metadata_dates_for_reproducible_pdfs(project: Project) -
 def test_payload_holds_the_print_view_once_the_synthese_is_final(project: Project) -> None:
     options = replace(project.options, organisme=ORGANISME)
     dossier = project.check().dossier
-    payload = Renderer().render_dossier(dossier, options).to_payload()
+    payload = Renderer().render_dossier(dossier, options, today=dt.date.today()).to_payload()
 
     view = payload["impression"]
     assert view["route"] == PRINT_ROUTE == "impression"
@@ -230,7 +230,11 @@ def test_payload_holds_the_print_view_once_the_synthese_is_final(project: Projec
     assert PRINT_ROUTE not in [page["route"] for page in payload["pages"]]
 
     project.replace("synthese.md", "statut: finalise", "statut: brouillon")
-    draft = Renderer().render_dossier(project.check().dossier, options).to_payload()
+    draft = (
+        Renderer()
+        .render_dossier(project.check().dossier, options, today=dt.date.today())
+        .to_payload()
+    )
     assert "impression" not in draft
 
 
@@ -240,7 +244,10 @@ def test_print_view_images_travel_in_the_payload(project: Project) -> None:
     project.append(
         "synthese.md", "\n## Observations du bénéficiaire\n\n![Radar](annexes/radar.png)\n"
     )
-    payload = Renderer().render_dossier(project.check().dossier, project.options).to_payload()
+    dossier = project.check().dossier
+    payload = (
+        Renderer().render_dossier(dossier, project.options, today=dt.date.today()).to_payload()
+    )
     assert 'src="annexes/radar.png"' in payload["impression"]["html"]
     assert "annexes/radar.png" in payload["annexes"]
 
