@@ -27,6 +27,7 @@ from bilan_gen.errors import BilanError
 from bilan_gen.guard import DossierFiles, FolderChangedError, load_folder, refusal_diagnostic
 from bilan_gen.loading import discover
 from bilan_gen.model import Beneficiaire, Dossier
+from bilan_gen.page_reuse import VerifiedPages
 from bilan_gen.parallel import RunningMap, start_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
@@ -103,6 +104,8 @@ class PublishContext:
     """The day of the build, for retention (R6313-7)."""
     previous_site: Path | None = None
     """The published site: its pages that stay the same are linked, not written again."""
+    pages: VerifiedPages | None = None
+    """The pages the last build verified, linked without reading them again."""
 
     @cached_property
     def empty_shell(self) -> str:
@@ -222,13 +225,21 @@ def _publish(rendered: Rendered, ctx: PublishContext) -> DossierOutcome:
         return DossierOutcome(entry.dossier_id, (*entry.diagnostics, dropped), (), key, cached)
     leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
     slugs = []
+    reuse = ctx.pages if key is not None and ctx.previous_site is not None else None
     for audience, rotation, payload in entry.pages:
         access = access_from(entry.dossier_id, rotation, ctx.secret, audience)
+        slugs.append(access.slug)
+        mark = f"{key}:{audience}:{rotation}"
+        previous = ctx.previous_site
+        if reuse and previous and reuse.link_unchanged(ctx.site_dir, previous, access.slug, mark):
+            continue
         page = fill_shell(ctx.shell_html, payload)
         written = write_dossier_page(ctx.site_dir, access, page, ctx.previous_site)
         bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
-        leaks += [bad_page] if bad_page else []
-        slugs.append(access.slug)
+        if bad_page:
+            leaks.append(bad_page)
+        elif reuse:
+            reuse.record(access.slug, mark)
     return DossierOutcome(
         entry.dossier_id, entry.diagnostics, tuple(slugs), key, cached, tuple(leaks)
     )
@@ -297,7 +308,8 @@ def build_dossiers(
 
     A dossier past its grace period or retention (R6313-7) is left out, with a warning; its
     pages from an earlier build are removed. ``today`` is the day of the build;
-    ``previous_site`` is the published site, whose unchanged dossier pages are reused. By
+    ``previous_site`` is the published site, whose unchanged dossier pages are reused (those
+    the last build verified, from the same cache entry and shell, are not even read). By
     default ``today`` is the day the dossiers were prepared: one day for the whole build.
 
     Raises:
@@ -316,6 +328,7 @@ def build_dossiers(
         baseline_of(generic_texts, grams),
         today or prepared.today,
         previous_site if previous_site is not None and previous_site.is_dir() else None,
+        VerifiedPages.load(cache.cache_dir, shell_html) if cache is not None else None,
     )
     outcomes = [_publish(rendered, context) for rendered in prepared.results()]
     diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
@@ -331,6 +344,8 @@ def build_dossiers(
     if cache is not None and grams is not None:
         cache.prune(o.cache_key for o in outcomes if o.cache_key)
         grams.prune()
+    if context.pages is not None:
+        context.pages.save(site_dir)
     return BuildReport(tuple(diagnostics), tuple(outcomes))
 
 

@@ -244,3 +244,64 @@ def test_a_rebuild_with_linked_pages_and_cached_entries_leaks_nothing(built_copy
     cache_bytes = b"".join(p.read_bytes() for p in (built_copy / CACHE).rglob("*") if p.is_file())
     for needle in needles:
         assert needle.value.encode("utf-8") not in cache_bytes, needle.what
+
+
+def test_a_page_touched_in_the_published_site_is_read_again_and_rewritten(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    # The record of verified pages names each page by inode, size and time: a page changed
+    # in place on the host since (same size, other bytes) no longer matches, so the rebuild
+    # compares it, writes the right one and reads it back.
+    access = sample_accesses["2026-014"]
+    page = dossier_page(built_copy / "site", access)
+    good = page.read_bytes()
+    assert (built_copy / CACHE / "pages.json").is_file()
+    marker = b'id="bilan-payload"'
+    at = good.index(marker)
+    page.write_bytes(good[:at] + b'id="bilan-payloaX"' + good[at + len(marker) :])
+    touched = page.stat().st_ino
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    rebuilt = dossier_page(built_copy / "site", access)
+    assert rebuilt.read_bytes() == good
+    assert rebuilt.stat().st_ino != touched  # written anew, not linked
+
+
+def test_a_new_shell_rewrites_every_page(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    config = built_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "site_name: Bilans de compétences", "site_name: Bilans de compétences (test)"
+        ),
+        encoding="utf-8",
+    )
+    inodes = {
+        i: dossier_page(built_copy / "site", a).stat().st_ino for i, a in sample_accesses.items()
+    }
+    result = build(built_copy)
+    assert result.returncode == 0, result.output
+    for dossier_id, access in sample_accesses.items():
+        page = dossier_page(built_copy / "site", access)
+        assert page.stat().st_ino != inodes[dossier_id]
+        assert "Bilans de compétences (test)" in page.read_text("utf-8")
+
+
+def test_the_record_of_verified_pages_matches_the_published_site(
+    built_copy: Path, sample_accesses: dict[str, Access]
+) -> None:
+    import json
+
+    from bilan_gen.publishing import page_uri
+
+    for _ in range(2):  # the copy has new inodes: the first rebuild records them
+        result = build(built_copy)
+        assert result.returncode == 0, result.output
+    record = json.loads((built_copy / CACHE / "pages.json").read_text("utf-8"))["pages"]
+    for access in sample_accesses.values():
+        found = (built_copy / "site" / page_uri(access.slug)).stat()
+        assert record[page_uri(access.slug)][1:] == [found.st_ino, found.st_size, found.st_mtime_ns]
+    text = json.dumps(record)
+    for dossier_id, who in identities(built_copy).items():  # addresses and keys only
+        assert all(v not in text for v in (dossier_id, who.prenom, who.nom, who.email))
