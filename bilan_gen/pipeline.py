@@ -13,7 +13,6 @@ published site as it was.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,9 +51,6 @@ from bilan_gen.verify import (
     fingerprint,
     index_output,
 )
-
-STAGING_SUFFIX = ".bilan-staging"
-OLD_SUFFIX = ".bilan-old"
 
 
 class ValidationFailed(BilanError):
@@ -354,24 +350,6 @@ def empty_shell(shell_html: str) -> str:
     return shell_html.replace(PAYLOAD_PLACEHOLDER, "")
 
 
-def staging_dir_for(site_dir: Path) -> Path:
-    """The sibling directory a build writes to before it is published."""
-    return site_dir.with_name(site_dir.name + STAGING_SUFFIX)
-
-
-def prepare_staging(site_dir: Path, keep_previous: bool = False) -> Path:
-    """A fresh staging directory (a killed build's leftovers removed).
-
-    With ``keep_previous`` (``--dirty`` builds, which only rewrite changed pages) it starts
-    as a copy of the published site.
-    """
-    staging = staging_dir_for(site_dir)
-    discard_staging(staging)
-    if keep_previous and site_dir.is_dir():
-        shutil.copytree(site_dir, staging)
-    return staging
-
-
 def prune_dossier_pages(site_dir: Path, slugs: Iterable[str]) -> None:
     """Remove dossier pages that no access opens any more (revoked, removed dossiers)."""
     keep = {Path(page_uri(slug)).name for slug in slugs} | {Path(SHELL_URI).name}
@@ -384,21 +362,3 @@ def prune_dossier_pages(site_dir: Path, slugs: Iterable[str]) -> None:
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-
-
-def publish_site(staging: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by ``staging``: the old site stays until the new one is complete."""
-    old = site_dir.with_name(site_dir.name + OLD_SUFFIX)
-    if old.exists():
-        shutil.rmtree(old)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(staging, site_dir)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def discard_staging(staging: Path) -> None:
-    """Remove a failed build's staging directory; the published site is untouched."""
-    if staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)

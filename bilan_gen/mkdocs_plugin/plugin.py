@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from bilan_gen import parallel, pipeline, shell
+from bilan_gen import parallel, pipeline, shell, staging
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping, project_secret
 from bilan_gen.diagnostics import Diagnostic
@@ -58,7 +58,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         self.secret = self._load_secret(options)
         renderer = Renderer(config.markdown_extensions, config.mdx_configs)
         self.site_dir = Path(config.site_dir)
-        self.staging = pipeline.prepare_staging(self.site_dir, keep_previous=self.dirty)
+        self.staging = staging.prepare_staging(self.site_dir, keep_previous=self.dirty)
         config.site_dir = str(self.staging)  # atomic publish: build aside, swap at the end
         # Dossiers render on every core while MkDocs builds the site's own pages.
         self.prepared = pipeline.prepare_dossiers(
@@ -119,7 +119,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         except BilanError as exc:
             raise PluginError(str(exc)) from None
         _log_diagnostics(report.diagnostics, root, self.options.dossiers_dir)
-        pipeline.publish_site(self.staging, self.site_dir)
+        staging.publish_site(self.staging, self.site_dir)
         config.site_dir = str(self.site_dir)
         count, cached = len(report.outcomes), report.cached
         log.info("%d dossier(s) chiffré(s) et vérifié(s), dont %d du cache", count, cached)
@@ -149,7 +149,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
     def on_build_error(self, error: Exception) -> None:
         if self.prepared is not None:
             self.prepared.cancel()
-        pipeline.discard_staging(self.staging)
+        staging.discard_staging(self.staging)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
