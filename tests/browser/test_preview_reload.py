@@ -101,7 +101,8 @@ def test_look_banner_drafts_and_diagnostics(page: Page, preview: Preview) -> Non
     assert draft_tab.inner_text().endswith("brouillon")
     assert page.locator('[data-bilan-page="investigation"]').is_hidden()
     draft_tab.click()
-    assert page.locator("[data-bilan-draft-notice]").is_visible()
+    # The tab changes on the hashchange event, after the click returns.
+    page.locator("[data-bilan-draft-notice]").wait_for(state="visible", timeout=5_000)
     # The banner stays in view however far the consultant scrolls.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     assert page.evaluate("window.scrollY") > 1000
