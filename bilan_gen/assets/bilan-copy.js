@@ -68,6 +68,7 @@
     '.bilan-copie-sommaire ol { margin-top: .2rem; }',
     '/* WCAG 1.4.1: a link in running text is not told by its colour alone. */',
     '.md-typeset .bilan-copie-page a:not(.headerlink) { text-decoration: underline; }',
+    '@media screen and (max-width: 40em) { .bilan-print { padding: 1rem; } }',
     '@media print {',
     '  .bilan-copie-page { break-before: page; page-break-before: always; border-top: none;',
     '    margin-top: 0; padding-top: 0; }',
