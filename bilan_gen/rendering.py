@@ -30,7 +30,7 @@ from bilan_gen.guard import DossierFiles, load_folder
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
 from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
-from bilan_gen.retention import retention_state
+from bilan_gen.retention import Motif, retention_state
 from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation.markdown import headings
 
@@ -313,17 +313,24 @@ def online_until(dossier: Dossier, options: Options, today: dt.date) -> str:
     """Until when the dossier stays online, in French, for the beneficiary (R6313-7).
 
     The last day of the grace period or of a valid retention; while the bilan goes on, the
-    grace period after its end. It depends on the dossier and the options, never on
-    ``today`` (``limite`` does not), so a cached page stays true on later days.
+    grace period after its end, or a retention already agreed if it ends later. It depends
+    on the dossier and the options, never on ``today`` (``limite`` does not), so a cached
+    page stays true on later days.
     """
-    limite = retention_state(dossier, today, options.delai_grace_jours).limite
+    state = retention_state(dossier, today, options.delai_grace_jours)
     keep = "Pensez à l'imprimer ou à en garder une copie."
-    if limite is not None:
-        return f"Ce dossier reste en ligne jusqu'au {_fr_date(limite)}. {keep}"
+    if state.limite is not None:
+        return f"Ce dossier reste en ligne jusqu'au {_fr_date(state.limite)}. {keep}"
     days = options.delai_grace_jours
-    if days <= 0:
-        return f"Ce dossier reste en ligne jusqu'à la fin du bilan. {keep}"
-    after = f"{days} jour{'s' if days > 1 else ''} après la fin du bilan"
+    after = "la fin du bilan"
+    if days > 0:
+        after = f"{days} jour{'s' if days > 1 else ''} après la fin du bilan"
+    if state.motif is not Motif.AUCUN:  # kept until jusqu_au, unless the grace ends later
+        until = _fr_date(dossier.get("conservation.jusqu_au"))
+        return (
+            f"Ce dossier reste en ligne jusqu'au {until}, ou jusqu'à {after} "
+            f"si cette date est plus tardive. {keep}"
+        )
     return f"Ce dossier reste en ligne jusqu'à {after}. {keep}"
 
 

@@ -42,6 +42,7 @@ SITE_CHROME = (
     "Rechercher",
     "Imprimer",
     "Retour à la synthèse",
+    "Télécharger mon dossier",
 )
 PRINT_EVENTS_JS = """
 window.bilanPrints = 0;
@@ -134,6 +135,7 @@ def test_the_print_view_shows_nothing_of_the_site_in_print_media(
         ".md-sidebar",
         ".bilan-bar",
         ".bilan-print-actions",
+        "[data-bilan-copy]",
     ):
         for element in page.locator(selector).all():
             assert element.is_hidden(), selector

@@ -29,6 +29,7 @@ from siteread import (
 )
 
 from bilan_gen.publishing import Access
+from bilan_gen.shell import asset_bytes
 
 _URL_ATTR = re.compile(r"""\b(?:href|src|srcset|action|content)\s*=\s*["']([^"']*)["']""", re.I)
 _LOC = re.compile(r"<loc>(.*?)</loc>")
@@ -111,6 +112,14 @@ def test_annex_bytes_are_in_no_site_file(sample: BuildResult) -> None:
             assert data not in raw, f"{rel}: {annex.name}"
             outside = strip_payloads(raw.decode("utf-8", "replace")).encode("utf-8")
             assert encoded not in outside, f"{rel}: {annex.name} en base64"
+
+
+def test_the_copy_script_is_published_as_shipped(sample: BuildResult) -> None:
+    # « Télécharger mon dossier » builds the copy in the browser from the decrypted payload:
+    # the build publishes the script as the package ships it, never a copy made in advance.
+    published = sample.site_dir / "assets" / "bilan" / "bilan-copy.js"
+    assert published.read_bytes() == asset_bytes("bilan-copy.js")
+    assert not list(sample.site_dir.rglob("dossier-bilan-*"))
 
 
 def test_dossier_pages_hold_no_html_comment(sample: BuildResult, site_text: dict[str, str]) -> None:

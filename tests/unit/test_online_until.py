@@ -56,7 +56,33 @@ def test_while_the_bilan_goes_on_it_says_how_long_after_its_end(
     project: Project, grace: int, until: str
 ) -> None:
     project.replace("dossier.yml", "date_fin: 2026-04-20\n", "")
+    project.replace("dossier.yml", CONSERVATION + "  jusqu_au: 2029-04-20\n", "")
     assert text_on(project, "2026-04-01", grace) == f"Ce dossier reste en ligne {until}. {KEEP}"
+
+
+@pytest.mark.parametrize(
+    ("grace", "after"),
+    [(30, "jusqu'à 30 jours après la fin du bilan"), (0, "jusqu'à la fin du bilan")],
+)
+def test_while_the_bilan_goes_on_an_agreed_retention_is_said(
+    project: Project, grace: int, after: str
+) -> None:
+    # Written agreement already given (accord_suivi), end of the bilan not known yet: the
+    # dossier stays until jusqu_au, or longer if the bilan ends late (R6313-7).
+    project.replace("dossier.yml", "date_fin: 2026-04-20\n", "")
+    assert text_on(project, "2026-04-01", grace) == (
+        f"Ce dossier reste en ligne jusqu'au 20/04/2029, ou {after} "
+        f"si cette date est plus tardive. {KEEP}"
+    )
+
+
+def test_while_the_bilan_goes_on_an_invalid_retention_keeps_nothing(project: Project) -> None:
+    # No written agreement: nothing is kept (validation also reports it as an error).
+    project.replace("dossier.yml", "date_fin: 2026-04-20\n", "")
+    project.replace("dossier.yml", "  accord_ecrit_le: 2026-04-20\n", "")
+    assert text_on(project, "2026-04-01") == (
+        f"Ce dossier reste en ligne jusqu'à 30 jours après la fin du bilan. {KEEP}"
+    )
 
 
 def test_the_home_shows_it(project: Project) -> None:

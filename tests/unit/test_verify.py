@@ -16,6 +16,7 @@ import pytest
 from helpers import EMAIL, NOM, PRENOM, Project
 
 from bilan_gen.loading import load_dossier
+from bilan_gen.shell import asset_bytes, generic_vocabulary
 from bilan_gen.verify import (
     OutputIndex,
     baseline_of,
@@ -122,6 +123,37 @@ def test_annexes_are_found_as_files_and_as_data_uris(project: Project, tmp_path:
         ("assets/copie.png", "une annexe copiée en clair"),
         ("page.html", "une annexe"),
     }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["assets/bilan/bilan-copy.js", "dossier-bilan-2026-12-08.html"],
+    ids=["copy-script", "saved-copy"],
+)
+def test_a_copy_to_keep_that_reached_the_site_is_a_leak(
+    with_sentence: Project, tmp_path: Path, name: str
+) -> None:
+    # The copy is made in the browser only. Were the copy script ever to carry a dossier,
+    # or a saved copy be dropped into content/ and published, the scan must see it.
+    image = bytes(range(256)) * 4
+    with_sentence.path("annexes").mkdir()
+    with_sentence.write_bytes("annexes/graphique.png", image)
+    script = asset_bytes("bilan-copy.js").decode("utf-8")
+    encoded = base64.b64encode(image).decode("ascii")
+    pieces = {
+        "clean": "",
+        "text": f"<p>{html.escape(SENTENCE)}.</p>",
+        "annex": f"<img src='data:image/png;base64,{encoded}'>",
+    }
+    dossier = load_dossier(with_sentence.folder())[0]
+    # The build excuses the standard titles (« Document de synthèse ») that the script names.
+    baseline = baseline_of([SHELL, *generic_vocabulary(with_sentence.options)])
+    found = {}
+    for case, piece in pieces.items():
+        content = f"{script}\nvar page = {json.dumps(piece)};" if name.endswith(".js") else piece
+        index = index_output(write_site(tmp_path / case, {name: content}))
+        found[case] = [leak.what for leak in dossier_leaks(dossier, index, baseline)]
+    assert found == {"clean": [], "text": ["le texte"], "annex": ["une annexe"]}
 
 
 def test_notes_are_needles_as_well(project: Project, tmp_path: Path) -> None:
