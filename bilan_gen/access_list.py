@@ -81,7 +81,7 @@ def _widths(cells: list[tuple[str, str, str, str]], width: int) -> _Widths:
 
 
 def _fold(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    return textwrap.wrap(text, width) or [""]
 
 
 def _row_lines(cells: tuple[str, str, str, str], w: _Widths) -> list[str]:

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 import click
@@ -34,9 +33,9 @@ from bilan_gen.printing.letter import (
 from bilan_gen.publication import project_publications
 
 HANDLE_WITH_CARE = (
-    "Ces lettres contiennent des noms et des codes d'accès : remettez chacune à son "
-    "destinataire en main propre ou sous pli fermé, puis détruisez-les, fichiers et "
-    "exemplaires en trop (« bilan purge ID » les supprime aussi avec le dossier)."
+    "Ces lettres contiennent des noms et des codes d'accès : remettez chacune à son destinataire",
+    "en main propre ou sous pli fermé, puis détruisez-les (fichiers et exemplaires en trop) ;",
+    "« bilan purge ID » les supprime aussi avec le dossier.",
 )
 
 
@@ -71,8 +70,8 @@ def _table_width() -> int:
     "--lettre",
     "letters",
     is_flag=True,
-    help="Imprime, pour chaque ID, une lettre d'accès PDF par destinataire (le bénéficiaire, "
-    "puis chaque tiers de « diffusion »).",
+    help="Imprime, pour chaque ID, une lettre d'accès (PDF A4) par destinataire : le "
+    "bénéficiaire, puis chaque tiers de diffusion.",
 )
 @click.option(
     "-o",
@@ -206,7 +205,8 @@ def _summary(written: list[Path], output_dir: Path, options: Options) -> None:
     click.echo(f"{count} {plural} dans {display_path(output_dir)}/ :")
     for path in written:
         click.echo(f"  {display_path(path)}")
-    click.echo(textwrap.fill(HANDLE_WITH_CARE, WIDTH))
+    for line in HANDLE_WITH_CARE:
+        click.echo(line)
     if committable(written[0], options.project_dir):
         click.echo(
             f"avertissement : {display_path(output_dir)}/ n'est pas ignoré par Git : "
