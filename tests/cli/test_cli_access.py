@@ -70,8 +70,7 @@ def test_the_table_says_what_is_published(here: Project) -> None:
     end = lines[0].index("Code d’accès")
     assert lines[3][:10] == "2026-001  " and lines[4][:10] == lines[5][:10] == " " * 10
     assert " ".join(line[10:end].strip() for line in lines[3:6]) == (
-        "Société Exemple, service des ressources humaines et de la formation (employeur, "
-        "synthèse)"
+        "Société Exemple, service des ressources humaines et de la formation (employeur, synthèse)"
     )
     assert lines[-3:] == [
         "Publié « non » :",
