@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from qrread import decode_qr
 from sitebuild import REPO, TEST_SECRET, build, tree_digest
 from siteread import dossier_slugs, identities
 
@@ -89,32 +90,6 @@ def texts(data: bytes) -> list[str]:
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace(NBSP, " "))
-
-
-def decode_qr(pdf: bytes, tmp_path: Path, dpi: int = 100) -> str:
-    """Render the letter's page to PNG (pdftoppm) and decode its QR code (zbarimg)."""
-    for tool in ("pdftoppm", "zbarimg"):
-        if shutil.which(tool) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"{tool} missing in CI (apt-get install poppler-utils zbar-tools)")
-            pytest.skip(f"{tool} not installed")
-    source = tmp_path / "letter.pdf"
-    source.write_bytes(pdf)
-    prefix = tmp_path / "letter"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", source, prefix],
-        check=True,
-        timeout=60,
-    )
-    result = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.rstrip("\n")
 
 
 def test_one_letter_per_recipient_and_a_reminder_to_destroy_them(printed: Office) -> None:
