@@ -112,10 +112,14 @@ def access(
       bilan access 2026-014 --format csv > codes.csv
       bilan access --lettre 2026-014 2026-021
     """
-    options, _ = load_context_options(ctx)
+    options, config_diags = load_context_options(ctx)
     if letters:
         if output_format is not None:
             raise click.UsageError("--lettre imprime des PDF : --format ne s'y applique pas")
+        for diag in config_diags:  # the letter's header comes from these options
+            click.echo(format_diagnostic(diag))
+        if any(d.is_error for d in config_diags):
+            ctx.exit(EXIT_PROBLEMS)
         _print_letters(ctx, options, ids, output)
         return
     if output is not None:
@@ -181,6 +185,12 @@ def _print_letters(
     )
     for refusal in [*refusals, *not_published]:
         click.echo(refusal.format())
+    if letters and not options.organisme.raison_sociale:
+        click.echo(
+            "avertissement : organisme non renseigné (section « bilan » de mkdocs.yml) : "
+            "les lettres ne nomment pas le prestataire",
+            err=True,
+        )
     written = _write(letters, output_dir)
     _summary(written, output_dir, options)
     ctx.exit(EXIT_PROBLEMS if refusals or not_published else EXIT_OK)

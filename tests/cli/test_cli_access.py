@@ -186,3 +186,22 @@ def test_help_is_french() -> None:
         "bilan access --lettre 2026-014 2026-021",
     ):
         assert text in output, text
+
+
+def test_an_invalid_provider_prints_no_letter(here: Project) -> None:
+    config = here.root / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.replace('"73282932000074"', '"73282932000075"'), "utf-8")
+    result = invoke_cli(["access", "--lettre", BASE_ID])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("mkdocs.yml:8: erreur: ")
+    assert "[siret-invalide]" in result.stdout.splitlines()[0]
+    assert letters(here) == []
+
+
+def test_without_a_provider_the_letters_say_so(here: Project) -> None:
+    config = here.root / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.split("      organisme:")[0].replace("  - bilan:", "  - bilan"))
+    result = invoke_cli(["access", "--lettre", BASE_ID])
+    assert result.exit_code == 0, result.output
+    assert "les lettres ne nomment pas le prestataire" in result.stderr
+    assert letters(here) == ["2026-001.lettre-beneficiaire.pdf"]
