@@ -176,29 +176,28 @@ def _print_letters(
     secret = _secret(options)
     folders, refusals = _known_folders(ids, options)
     checked, rows = project_publications(options, secret, dt.date.today(), folders)
-    for item in checked:
-        for diag in item.diagnostics:
-            if diag.is_error:
-                click.echo(format_diagnostic(diag))
+    errors = [d for item in checked for d in item.diagnostics if d.is_error]
+    for diag in errors:  # why a dossier is not published: say it all at once
+        click.echo(format_diagnostic(diag))
     letters, not_published = plan_letters(
         [c.dossier for c in checked], rows, options, dt.date.today()
     )
     for refusal in [*refusals, *not_published]:
         click.echo(refusal.format())
-    if letters and not options.organisme.raison_sociale:
+    written = _write(letters, output_dir, options)
+    _summary(written, output_dir, options)
+    ctx.exit(EXIT_PROBLEMS if refusals or not_published else EXIT_OK)
+
+
+def _write(letters: list[Letter], output_dir: Path, options: Options) -> list[Path]:
+    if not letters:
+        return []
+    if not options.organisme.raison_sociale:
         click.echo(
             "avertissement : organisme non renseigné (section « bilan » de mkdocs.yml) : "
             "les lettres ne nomment pas le prestataire",
             err=True,
         )
-    written = _write(letters, output_dir)
-    _summary(written, output_dir, options)
-    ctx.exit(EXIT_PROBLEMS if refusals or not_published else EXIT_OK)
-
-
-def _write(letters: list[Letter], output_dir: Path) -> list[Path]:
-    if not letters:
-        return []
     try:
         printer = LetterPrinter()
         return [printer.write(letter, output_dir) for letter in letters]
