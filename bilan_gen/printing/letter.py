@@ -170,24 +170,27 @@ def _recipient_texts(
         f"d'autre sans l'accord de {name}, qui peut aussi retirer le sien : votre code "
         "n'ouvre alors plus rien.",
     )
-    if complet:
-        readable = (
-            "Vous pouvez lire les documents finalisés de ce bilan (phases préliminaire, "
-            "d'investigation et de conclusions, document de synthèse, suivi), tels que "
-            f"{name} les consulte, et les dates des séances."
-        )
-    else:
-        readable = (
-            "Vous pouvez lire le document de synthèse de ce bilan, et lui seul : les autres "
-            f"documents du bilan restent réservés à {name}."
-        )
     lost = (
         f"Prévenez sans attendre {org if options.organisme.raison_sociale else 'l’organisme'}"
         f" ({', '.join(dossier.consultants) or 'le consultant'}). Votre code sera remplacé "
         "par un nouveau, avec une nouvelle lettre : l'ancien n'ouvrira plus rien."
     )
     title = "Accès à un " + ("dossier" if complet else "document de synthèse")
-    return f"{title} de bilan de compétences", intro, readable, lost
+    return f"{title} de bilan de compétences", intro, _readable(complet, name), lost
+
+
+def _readable(complet: bool, name: str) -> str:
+    """What a third party may read (L6313-4): what the beneficiary agreed to share."""
+    if complet:
+        return (
+            "Vous pouvez lire les documents finalisés de ce bilan (phases préliminaire, "
+            "d'investigation et de conclusions, document de synthèse, suivi), tels que "
+            f"{name} les consulte, et les dates des séances."
+        )
+    return (
+        "Vous pouvez lire le document de synthèse de ce bilan, et lui seul : les autres "
+        f"documents du bilan restent réservés à {name}."
+    )
 
 
 def _addressee(dossier: Dossier, entry: Diffusion | None) -> str:
