@@ -37,9 +37,10 @@ from bilan_gen.publishing import (
     encrypt_dossier,
     fill_shell,
     page_uri,
+    view_routes,
     write_dossier_page,
 )
-from bilan_gen.rendering import SYNTHESE_ROUTE, RenderedDossier, Renderer
+from bilan_gen.rendering import RenderedDossier, Renderer
 from bilan_gen.retention import retention_diagnostic, retention_state
 from bilan_gen.validation import check_duplicate_ids, check_files
 from bilan_gen.verify import (
@@ -151,14 +152,14 @@ def _views(
 ) -> Iterator[tuple[str, int, str]]:
     """(audience, rotation, payload) of each view: the beneficiary's whole dossier, and for
     each third party what the beneficiary agreed to share (L6313-4), by default the synthèse."""
+    every = [page.route for page in rendered.pages]
     for audience in audiences_of(dossier, secret):
-        entry = audience.recipient
-        view = rendered
-        if entry is not None and entry.perimetre != "complet":
-            view = rendered.restricted_to({SYNTHESE_ROUTE})
-        if view.pages:  # nothing to share yet: the third party's code opens nothing
-            access = audience.access
-            yield access.audience, access.rotation, encrypt_dossier(view, access)
+        routes = view_routes(audience.recipient, every)
+        if not routes:  # nothing to share yet: the third party's code opens nothing
+            continue
+        view = rendered if len(routes) == len(every) else rendered.restricted_to(set(routes))
+        access = audience.access
+        yield access.audience, access.rotation, encrypt_dossier(view, access)
 
 
 def _entry_for(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +19,7 @@ from typing import TypeVar
 from bilan_gen.crypto import derive_access_code, derive_slug_and_key, encrypt_payload, format_code
 from bilan_gen.folding import fold_words
 from bilan_gen.model import Diffusion, Dossier
-from bilan_gen.rendering import RenderedDossier
+from bilan_gen.rendering import SYNTHESE_ROUTE, RenderedDossier
 
 T = TypeVar("T")
 
@@ -30,6 +30,15 @@ SHELL_URI = f"{DOSSIER_URI_PREFIX}/acces.html"
 PAYLOAD_PLACEHOLDER = "@@BILAN_PAYLOAD@@"
 PAD_BYTES = 4096
 """Payloads are padded to a multiple of this, so sizes say little about contents."""
+RECIPIENT_TYPES = {
+    "operateur_cep": "opérateur CEP",
+    "employeur": "employeur",
+    "financeur": "financeur",
+    "autre": "autre",
+}
+"""``type`` of a ``diffusion`` entry, in French."""
+PERIMETRES = {"synthese": "synthèse", "complet": "dossier complet"}
+"""``perimetre`` of a ``diffusion`` entry, in French."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,9 @@ class Audience:
         entry = self.recipient
         if entry is None:
             return "bénéficiaire"
-        return f"{entry.destinataire} ({entry.type}, {entry.perimetre})"
+        kind = RECIPIENT_TYPES.get(entry.type or "", entry.type)
+        scope = PERIMETRES.get(entry.perimetre or "", entry.perimetre)
+        return f"{entry.destinataire} ({kind}, {scope})"
 
 
 def audiences_of(dossier: Dossier, secret: bytes) -> list[Audience]:
@@ -110,6 +121,19 @@ def audiences_of(dossier: Dossier, secret: bytes) -> list[Audience]:
         audience = recipient_audience(entry)
         found.append(Audience(access_from(dossier.id, entry.rotation, secret, audience), entry))
     return found
+
+
+def view_routes(recipient: Diffusion | None, routes: Sequence[str]) -> tuple[str, ...]:
+    """The routes of a dossier's pages (``routes``, all of them) that one audience reads.
+
+    The beneficiary, and a third party whose ``perimetre`` is ``complet``, read them all;
+    any other third party reads what the beneficiary agreed to share (L6313-4): the synthèse
+    alone. Empty when there is nothing to share yet (no finalised synthèse): that audience's
+    page is not published, and its code opens nothing.
+    """
+    if recipient is None or recipient.perimetre == "complet":
+        return tuple(routes)
+    return tuple(route for route in routes if route == SYNTHESE_ROUTE)
 
 
 def encode_payload(rendered: RenderedDossier) -> bytes:

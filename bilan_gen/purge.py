@@ -88,7 +88,8 @@ def site_secret(options: Options, env: Mapping[str, str]) -> bytes | None:
 
 
 def print_files(options: Options, dossier_id: str) -> list[Path]:
-    """The dossier's PDFs in ``impressions/`` (names of ``bilan pdf``, and ``<id>.*``).
+    """The dossier's PDFs in ``impressions/``: ``bilan pdf``'s names, and ``<id>.*``, which
+    covers the access letters of ``bilan access --lettre`` (``<id>.lettre-….pdf``).
 
     Raises:
         BilanError: ``impressions/`` is a link: nothing is deleted through it.

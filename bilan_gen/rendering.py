@@ -27,7 +27,7 @@ from markdown.treeprocessors import Treeprocessor
 from bilan_gen.config import Options
 from bilan_gen.folding import fold_words
 from bilan_gen.guard import DossierFiles, load_folder
-from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Dossier, Phase, sorted_documents
+from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Document, Dossier, Phase, sorted_documents
 from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
 from bilan_gen.retention import Motif, retention_state
@@ -216,9 +216,7 @@ class Renderer:
         pages: list[RenderedPage] = []
         assets: set[str] = set()
         sections: dict[int, str] | None = None
-        for phase, doc in sorted_documents(dossier.documents):
-            if not doc.finalised:
-                continue
+        for phase, doc in published_documents(dossier):
             if phase is Phase.SYNTHESE:
                 html, used, sections = self.render_sections(doc.body, doc.body_line)
             else:
@@ -233,6 +231,18 @@ class Renderer:
         if files is None:
             files = load_folder(dossier.path, options.limits)
         return RenderedDossier(title, (home, *pages), load_assets(files, assets), printable)
+
+
+def published_documents(dossier: Dossier) -> list[tuple[Phase, Document]]:
+    """The documents a dossier publishes, in reading order: the finalised ones (drafts never
+    leave)."""
+    return [(phase, doc) for phase, doc in sorted_documents(dossier.documents) if doc.finalised]
+
+
+def published_routes(dossier: Dossier) -> tuple[str, ...]:
+    """The routes of the pages :meth:`Renderer.render_dossier` makes of ``dossier``, in order:
+    its home, then one per published document (no rendering needed to know them)."""
+    return (HOME_ROUTE, *(phase.value for phase, _ in published_documents(dossier)))
 
 
 def _cut_at_headings(html: str, heads: list[tuple[int, int, str]]) -> dict[int, str] | None:

@@ -16,7 +16,7 @@ from bilan_gen.printing.batch import (
     PrintRequest,
     print_dossiers,
     print_problems,
-    published_dirs,
+    published_parent,
     synthese_pending,
 )
 from bilan_gen.validation import CheckedDossier, check_project
@@ -39,14 +39,13 @@ def _chosen_folders(ids: tuple[str, ...], all_: bool, options: Options) -> list[
 def _output_dir(output: Path | None, ctx: click.Context, options: Options) -> Path:
     """The output folder; refused inside the site's sources, the site or the dossiers."""
     target = output if output is not None else options.project_dir / DEFAULT_OUTPUT_DIR
-    resolved = target.resolve()
-    for folder in published_dirs(ctx.obj["config"], options):
-        if resolved.is_relative_to(folder.resolve()):
-            raise click.BadParameter(
-                f"« {display_path(target)} » est dans {display_path(folder)}/ : les PDF "
-                "contiennent des données personnelles et ne doivent jamais être publiés",
-                param_hint="-o",
-            )
+    folder = published_parent(target, ctx.obj["config"], options)
+    if folder is not None:
+        raise click.BadParameter(
+            f"« {display_path(target)} » est dans {display_path(folder)}/ : les PDF "
+            "contiennent des données personnelles et ne doivent jamais être publiés",
+            param_hint="-o",
+        )
     return target
 
 

@@ -88,7 +88,8 @@ def _rotation_lines(rotation: Rotation) -> list[str]:
 def purge(
     ctx: click.Context, ids: tuple[str, ...], expired: bool, dry_run: bool, yes: bool
 ) -> None:
-    """Détruit des dossiers : leur dossier, leurs PDF et leur cache (R6313-7).
+    """Détruit des dossiers : leur dossier, leurs PDF, leurs lettres d'accès et leur cache
+    (R6313-7).
 
     Chaque destruction est inscrite au registre registre-destructions.csv (identifiant, date,
     éléments détruits, motif ; aucune donnée personnelle). Rien d'autre n'est touché ; les

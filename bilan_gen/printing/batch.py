@@ -7,6 +7,7 @@ this process, then the workers fork from it (:mod:`bilan_gen.parallel`).
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,33 @@ def published_dirs(config_path: Path, options: Options) -> list[Path]:
         root / (site if isinstance(site, str) else "site"),
         options.dossiers_dir,
     ]
+
+
+def published_parent(target: Path, config_path: Path, options: Options) -> Path | None:
+    """The folder of :func:`published_dirs` that holds ``target``, if any: printed files
+    hold personal data and never go there."""
+    resolved = target.resolve()
+    for folder in published_dirs(config_path, options):
+        if resolved.is_relative_to(folder.resolve()):
+            return folder
+    return None
+
+
+def committable(path: Path, project_dir: Path) -> bool:
+    """Whether Git would add ``path`` to the project's repository (not ignored there).
+
+    False outside a repository, or when Git cannot answer: a warning, never a refusal.
+    """
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(project_dir), "check-ignore", "-q", "--", str(path.resolve())],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 1  # 0: ignored; 128: not a repository, outside it
 
 
 @dataclass(frozen=True)

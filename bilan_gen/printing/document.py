@@ -138,7 +138,8 @@ def _render_all(texts: list[str], render: RenderMarkdown, assets: set[str]) -> l
     return out
 
 
-def _provider(options: Options) -> tuple[Fact, ...]:
+def provider_facts(options: Options) -> tuple[Fact, ...]:
+    """The provider's header: raison sociale, SIRET and NDA, those that are set."""
     org = options.organisme
     rows = (
         ("Organisme", org.raison_sociale),
@@ -202,7 +203,7 @@ def build_print_document(
     footer = f"Document de synthèse — {beneficiaire} — confidentiel"
     return PrintDocument(
         dossier_id=dossier.id,
-        provider=_provider(options),
+        provider=provider_facts(options),
         provider_name=org,
         facts=_facts(dossier, beneficiaire, consultant),
         sections=sections,

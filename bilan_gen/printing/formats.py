@@ -88,3 +88,11 @@ def format_remise(remise_le: dt.date | None, mode: str | None) -> str:
     how = REMISES.get(mode or "")
     when = f"Document remis le {format_date(remise_le)}"
     return f"{when} {how}." if how else f"{when}."
+
+
+def french_typography(text: str) -> str:
+    """Curly apostrophes, and no-break spaces before « : ; ? ! » (a colon never starts a line)."""
+    text = text.replace("'", "’")
+    for mark in ":;?!":
+        text = text.replace(f" {mark}", f"{NBSP}{mark}")
+    return text

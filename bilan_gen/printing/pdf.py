@@ -70,11 +70,12 @@ def inline_annexes(html: str, dossier_path: Path, max_bytes: int = Limits().file
 class PdfEngine:
     """WeasyPrint with the print stylesheet parsed and the fonts loaded, ready to reuse."""
 
-    def __init__(self, pdfa: bool = False) -> None:
+    def __init__(self, pdfa: bool = False, stylesheet: str = STYLESHEET) -> None:
         """Import WeasyPrint (lazily: 0.7 s) and warm it up.
 
         Args:
             pdfa: Produce PDF/A (archival) files.
+            stylesheet: The package asset that styles the pages (the synthèse's by default).
 
         Raises:
             PrintError: WeasyPrint or the system libraries it needs are missing.
@@ -90,7 +91,7 @@ class PdfEngine:
         self._weasyprint: Any = weasyprint
         self._fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
         self._stylesheet = weasyprint.CSS(
-            string=asset_bytes(STYLESHEET).decode("utf-8"), url_fetcher=self._fetcher
+            string=asset_bytes(stylesheet).decode("utf-8"), url_fetcher=self._fetcher
         )
         self.variant = PDFA_VARIANT if pdfa else None
         self.render_page(_WARM_UP, b"0" * 32)
