@@ -16,7 +16,14 @@ from bilan_gen.model import PHASE_LABELS
 
 ACCESS_FORM_MARKER = "<!-- bilan:acces -->"
 """Written in a page of ``content/``, it becomes the access form."""
-ASSET_NAMES = ("bilan-crypto.js", "bilan-site.js", "bilan-site.css", "bilan-print.css")
+ASSET_NAMES = (
+    "bilan-crypto.js",
+    "bilan-site.js",
+    "bilan-site.css",
+    "bilan-print.css",
+    "bilan-observations.js",
+    "bilan-observations.css",
+)
 
 _SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.S | re.I)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
