@@ -21,7 +21,7 @@ from bilan_gen.config import SectionSpec
 from bilan_gen.loading import decode_text, parse_front_matter
 from bilan_gen.model import Section
 from bilan_gen.observations.envelope import Observation, ObservationError
-from bilan_gen.validation.markdown import parse_sections
+from bilan_gen.validation.markdown import headings, parse_sections
 from bilan_gen.validation.sections import SECTION_LEVEL, match_sections
 from bilan_gen.validation.titles import declared_spec
 
@@ -34,7 +34,7 @@ MAX_BYTES = 2 * 1024 * 1024
 CODE = "observation-synthese"
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_EMOJI = re.compile(r":([\w+-]+):")
+_EMOJI = re.compile(r":(?=[\w+-]+:)")
 _INLINE = str.maketrans(
     {
         "\\": "\\\\",
@@ -61,7 +61,7 @@ _BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 def escape_line(line: str) -> str:
     """One line of the beneficiary's text as Markdown that renders exactly as typed."""
     line = _ENTITY.sub("&amp;", line)
-    line = _EMOJI.sub(r"&#58;\1:", line)
+    line = _EMOJI.sub("&#58;", line)
     line = line.translate(_INLINE)
     return _LINE_START.sub(_escape_start, line, count=1)
 
@@ -227,6 +227,10 @@ def _check_result(
         and marker == entry_line
         and section.line < marker < (end or len(text.split("\n")) + 1)
     )
+    if inside and marker is not None:  # the entry is prose: not inside code or a comment
+        probe = text.split("\n")
+        probe[marker - 1] = "## bilan-probe"
+        inside = (marker, 2, "bilan-probe") in headings("\n".join(probe), 1)
     old = [(s.title, s.level) for s in before]
     new = [(s.title, s.level) for s in after]
     added = [] if heading is None else [(heading, SECTION_LEVEL)]

@@ -101,9 +101,7 @@ def test_injected_randomness_gives_the_frozen_message(js: Page, vector: dict[str
 
 
 @pytest.mark.parametrize("vector", VECTORS["seal"], ids=lambda v: v["name"])
-def test_a_message_sealed_in_the_browser_opens_in_python(
-    js: Page, vector: dict[str, Any]
-) -> None:
+def test_a_message_sealed_in_the_browser_opens_in_python(js: Page, vector: dict[str, Any]) -> None:
     secret = bytes.fromhex(vector["secret_hex"])
     armours = {js.evaluate(SEAL, [vector, False])["armour"] for _ in range(3)}
     assert len(armours) == 3  # a fresh ephemeral key and nonce each time
