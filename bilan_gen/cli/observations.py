@@ -12,6 +12,7 @@ import click
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.diagnostics import display_path, error, format_diagnostic
 from bilan_gen.errors import BilanError
+from bilan_gen.guard.entries import unreadable
 from bilan_gen.loading import discover
 from bilan_gen.observations import ObservationError, import_observation
 from bilan_gen.observations.envelope import MAX_INPUT_BYTES
@@ -89,9 +90,7 @@ def _read_source(source: Path) -> str:
             with source.open("rb") as stream:
                 raw = stream.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise click.ClickException(
-            f"{source} : lecture impossible ({exc.strerror or 'erreur'})"
-        ) from None
+        raise click.ClickException(f"{source} : {unreadable(exc)}") from None
     if len(raw) > MAX_INPUT_BYTES:
         raise click.ClickException(f"{source} : plus de 1 Mo, ce n'est pas un message")
     return raw.decode("utf-8", errors="replace")

@@ -10,6 +10,7 @@ to be unchanged since it was read. Readers see the old file or the new one, neve
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable
@@ -62,10 +63,24 @@ def rewrite(
         os.fsync(dir_fd)
         return result
     except OSError as exc:
-        message = f"écriture impossible ({exc.strerror or 'erreur'}) ; rien n'a été écrit"
+        message = f"écriture impossible ({unwritable(exc)}) ; rien n'a été écrit"
         raise ObservationError("observation-synthese", message) from None
     finally:
         os.close(dir_fd)
+
+
+_WRITE_REASONS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota dépassé",
+    errno.EROFS: "disque en lecture seule",
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "droits insuffisants",
+}
+
+
+def unwritable(exc: OSError) -> str:
+    """Why a file cannot be written, in French (the system's words for a rare cause)."""
+    return _WRITE_REASONS.get(exc.errno or 0, exc.strerror or "erreur")
 
 
 def _read(dir_fd: int, name: str, limits: Limits) -> Content:
