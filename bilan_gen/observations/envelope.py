@@ -47,6 +47,7 @@ from bilan_gen.observations.keys import (
     mac_key,
     public_point,
 )
+from bilan_gen.observations.mail import message_texts
 
 VERSION = 1
 BEGIN = "-----BEGIN BILAN OBSERVATIONS-----"
@@ -152,38 +153,54 @@ def _unquoted(line: str) -> str:
 
 
 def parse_armour(text: str) -> tuple[bytes, int]:
-    """The sealed bytes of the one armoured message in ``text``, and the line of its BEGIN.
+    """The sealed bytes of the one armoured message in ``text``, and the line of its BEGIN
+    (0 when ``text`` is an e-mail, decoded first).
 
-    Text around the block is ignored, as are blanks and the ``>`` of quoted replies.
+    Text around the block is ignored, as are blanks and the ``>`` of quoted replies; the same
+    message twice (in the body and attached) counts once.
 
     Raises:
-        ObservationError: No block, more than one, an unfinished one, or a character that
+        ObservationError: No block, different ones, an unfinished one, or a character that
             base64 does not have.
     """
-    lines = [_unquoted(line) for line in text.splitlines()]
-    starts = [i for i, line in enumerate(lines) if line == BEGIN]
-    if not starts:
+    texts, decoded = message_texts(text)
+    found: dict[bytes, int] = {}
+    for part in texts:
+        for blob, line in _blocks(part):
+            found.setdefault(blob, 0 if decoded else line)
+    if not found:
         raise ObservationError(
             "observation-illisible",
             f"aucun message d'observations : le texte doit contenir les lignes « {BEGIN} » et "
             f"« {END} »",
         )
-    if len(starts) > 1:
+    if len(found) > 1:
         raise ObservationError(
             "observation-illisible",
-            "plusieurs messages d'observations : importez-les un par un",
-            starts[1] + 1,
+            "plusieurs messages d'observations différents : importez-les un par un",
+            sorted(found.values())[1],
         )
-    begin = starts[0]
-    ends = [i for i in range(begin + 1, len(lines)) if lines[i] == END]
-    if not ends:
-        raise ObservationError(
-            "observation-illisible",
-            f"message incomplet : la ligne « {END} » manque (message tronqué ?)",
-            begin + 1,
-        )
-    body = lines[begin + 1 : ends[0]]
-    for index, line in enumerate(body, start=begin + 2):
+    return next(iter(found.items()))
+
+
+def _blocks(text: str) -> list[tuple[bytes, int]]:
+    """Every armoured block of ``text``, decoded, with the line of its BEGIN."""
+    lines = [_unquoted(line) for line in text.splitlines()]
+    blocks = []
+    for begin in (i for i, line in enumerate(lines) if line == BEGIN):
+        end = next((i for i in range(begin + 1, len(lines)) if lines[i] in (END, BEGIN)), None)
+        if end is None or lines[end] != END:
+            raise ObservationError(
+                "observation-illisible",
+                f"message incomplet : la ligne « {END} » manque (message tronqué ?)",
+                begin + 1,
+            )
+        blocks.append((_decode(lines[begin + 1 : end], begin + 2), begin + 1))
+    return blocks
+
+
+def _decode(body: list[str], first_line: int) -> bytes:
+    for index, line in enumerate(body, start=first_line):
         if not _BASE64_LINE.fullmatch(line.replace(" ", "")):
             raise ObservationError(
                 "observation-illisible",
@@ -191,14 +208,13 @@ def parse_armour(text: str) -> tuple[bytes, int]:
                 index,
             )
     try:
-        blob = base64.b64decode("".join(body).replace(" ", ""), validate=True)
+        return base64.b64decode("".join(body).replace(" ", ""), validate=True)
     except (binascii.Error, ValueError):
         raise ObservationError(
             "observation-illisible",
             "message chiffré tronqué ou modifié (base64 invalide)",
-            begin + 1,
+            first_line - 1,
         ) from None
-    return blob, begin + 1
 
 
 def open_sealed(blob: bytes, provider: ProviderKey, line: int = 0) -> tuple[bytes, bytes]:

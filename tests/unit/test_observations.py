@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import json
 import re
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -277,17 +278,56 @@ def test_armour_survives_quotes_crlf_rewrapping_and_surrounding_text() -> None:
     assert read_observation(mail, dossier(), SECRET, SOURCE).texte == "Je suis d'accord."
 
 
+def test_the_same_message_twice_counts_once() -> None:
+    text = armoured()
+    reply = f"Bonjour,\n\n{text}\n> Message d'origine :\n> {text.replace(chr(10), chr(10) + '> ')}"
+    assert read_observation(reply, dossier(), SECRET, SOURCE).texte == "Je suis d'accord."
+
+
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
+def test_a_saved_e_mail_is_decoded_body_and_attachment(encoding: str) -> None:
+    mail = EmailMessage()
+    mail["From"] = "beneficiaire@example.org"
+    mail["To"] = "consultant@example.org"
+    mail["Subject"] = "Mes observations sur mon document de synthèse"
+    sealed = armoured()
+    body = "Bonjour,\n\nVoici mes observations, chiffrées : merci.\n\n" + sealed
+    mail.set_content(body, cte=encoding)
+    mail.add_attachment(
+        sealed.encode(),
+        maintype="text",
+        subtype="plain",
+        filename="observations-2026-12-11.txt",
+    )
+    raw = mail.as_string()
+    assert (BEGIN in raw) == (encoding == "quoted-printable")
+    got = read_observation(raw, dossier(), SECRET, SOURCE)
+    assert got.texte == "Je suis d'accord."
+
+
+def test_an_e_mail_without_a_message_says_so() -> None:
+    mail = EmailMessage()
+    mail["Subject"] = "Bonjour"
+    mail.set_content("Rien de chiffré ici.")
+    assert refusal(mail.as_string()).message.startswith("aucun message d'observations")
+
+
 @pytest.mark.parametrize(
     ("text", "line", "start"),
     [
         ("Bonjour, rien ici.", 0, "aucun message d'observations"),
-        (f"{BEGIN}\nAAAA\n{END}\n{BEGIN}\nAAAA\n{END}\n", 4, "plusieurs messages"),
+        (
+            f"{BEGIN}\nAAAA\n{END}\n{BEGIN}\nBBBB\n{END}\n",
+            4,
+            "plusieurs messages d'observations différents",
+        ),
+        (f"{BEGIN}\nAAAA\n{BEGIN}\nBBBB\n{END}\n", 1, "message incomplet"),
         (f"x\n{BEGIN}\nAAAA\n", 2, "message incomplet"),
         (f"{BEGIN}\nAA*A\n{END}\n", 2, "caractère inattendu"),
         (f"{BEGIN}\nAAA\n{END}\n", 1, "message chiffré tronqué ou modifié"),
         (f"{BEGIN}\n{END}\n", 1, "message chiffré tronqué"),
     ],
-    ids=["none", "two", "unfinished", "bad-char", "bad-padding", "empty"],
+    ids=["none", "two", "begin-twice", "unfinished", "bad-char", "bad-padding", "empty"],
 )
 def test_unreadable_armour_says_where(text: str, line: int, start: str) -> None:
     error = refusal(text)
