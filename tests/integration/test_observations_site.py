@@ -80,7 +80,8 @@ def test_every_page_loads_the_script_from_the_site_itself(sample: BuildResult) -
 
 def test_nothing_of_the_form_settings_is_in_clear(sample: BuildResult) -> None:
     clear = "".join(
-        strip_payloads(raw.decode("utf-8", "replace")) for raw in read_site(sample.site_dir).values()
+        strip_payloads(raw.decode("utf-8", "replace"))
+        for raw in read_site(sample.site_dir).values()
     )
     for needle in ("cap-parcours.example", "helene.castagne", "Hélène Castagné", "Ribeiro"):
         assert needle not in clear
