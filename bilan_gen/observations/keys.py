@@ -45,7 +45,7 @@ class ProviderKey:
     point: bytes
     """The public key, uncompressed (65 bytes)."""
 
-    @property
+    @functools.cached_property
     def kid(self) -> bytes:
         """The key id written in every message: 8 bytes of SHA-256 of the public point."""
         return key_id(self.point)
@@ -53,6 +53,10 @@ class ProviderKey:
     def public_jwk(self) -> dict[str, str]:
         """The public key as the browser imports it (JWK, base64url without padding), with
         its id in hex. Public by design: it is not dossier data."""
+        return dict(self._jwk)
+
+    @functools.cached_property
+    def _jwk(self) -> dict[str, str]:
         return {
             "kid": self.kid.hex(),
             "kty": "EC",

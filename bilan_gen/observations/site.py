@@ -10,6 +10,7 @@ the message: the e-mail address of the consultant in charge, else the office's, 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -33,10 +34,15 @@ def consultant_of(dossier: Dossier) -> str:
 def contact_for(dossier: Dossier, options: Options) -> dict[str, str] | None:
     """Where the beneficiary sends observations: ``{"email", "nom"}``, or None."""
     name = consultant_of(dossier)
-    own = {fold_words(n): email for n, email in options.observations_contacts}
-    email = own.get(fold_words(name)) if name else None
+    email = _addresses(options.observations_contacts).get(fold_words(name)) if name else None
     email = email or options.observations_email
     return {"email": email, "nom": name} if email else None
+
+
+@functools.lru_cache(maxsize=8)
+def _addresses(contacts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each consultant's address by folded name (once per build, not once per dossier)."""
+    return {fold_words(name): email for name, email in contacts}
 
 
 def observations_block(dossier: Dossier, options: Options, secret: bytes) -> dict[str, Any] | None:

@@ -219,25 +219,31 @@ def _check_result(
             CODE, "la synthèse dépasserait 2 Mo avec ces observations ; rien n'a été écrit"
         )
     text, after = _sections(path, data)
-    section = observation_section(after, specs)
-    end = _end_line(after, section) if section is not None else None
-    marker = imported_ids(text).get(observation.message_id)
-    inside = (
-        section is not None
-        and marker == entry_line
-        and section.line < marker < (end or len(text.split("\n")) + 1)
-    )
-    if inside and marker is not None:  # the entry is prose: not inside code or a comment
-        probe = text.split("\n")
-        probe[marker - 1] = "## bilan-probe"
-        inside = (marker, 2, "bilan-probe") in headings("\n".join(probe), 1)
-    old = [(s.title, s.level) for s in before]
-    new = [(s.title, s.level) for s in after]
     added = [] if heading is None else [(heading, SECTION_LEVEL)]
-    if not inside or new != old + added:
+    same_headings = [(s.title, s.level) for s in after] == [
+        *((s.title, s.level) for s in before),
+        *added,
+    ]
+    marker = imported_ids(text).get(observation.message_id)
+    if not (same_headings and marker == entry_line and _in_section(text, after, specs, marker)):
         raise ObservationError(
             CODE,
             "la fin de la section « Observations du bénéficiaire » (ou du fichier) est prise "
             "dans un bloc de code ou un commentaire HTML non fermé : fermez-le, puis importez "
             "de nouveau ; rien n'a été écrit",
         )
+
+
+def _in_section(
+    text: str, sections: list[Section], specs: tuple[SectionSpec, ...], line: int
+) -> bool:
+    """Whether ``line`` is prose (not code, not a comment) of the observations section."""
+    section = observation_section(sections, specs)
+    if section is None:
+        return False
+    lines = text.split("\n")
+    end = _end_line(sections, section) or len(lines) + 1
+    if not section.line < line < end:
+        return False
+    lines[line - 1] = "## bilan-probe"  # a heading there is seen only outside code and comments
+    return (line, 2, "bilan-probe") in headings("\n".join(lines), 1)

@@ -4,16 +4,19 @@ script that draws it, published under the site's rules (same origin, nothing in 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sitebuild import TEST_SECRET, BuildResult
+from sitebuild import TEST_SECRET, BuildResult, build, tree_digest
 from siteread import dossier_page, open_payload, read_site, strip_payloads
 
+from bilan_gen.config import load_options
 from bilan_gen.loading import load_dossier
-from bilan_gen.observations import provider_key
-from bilan_gen.publishing import Access, audiences_of
+from bilan_gen.observations import Observation, import_observation, provider_key
+from bilan_gen.observations.envelope import format_armour, message_json, seal
+from bilan_gen.publishing import Access, access_from, audiences_of
 
 SCRIPT = "assets/bilan/bilan-observations.js"
 STYLE = "assets/bilan/bilan-observations.css"
@@ -87,3 +90,25 @@ def test_nothing_of_the_form_settings_is_in_clear(sample: BuildResult) -> None:
         assert needle not in clear
     key = provider_key(bytes.fromhex(TEST_SECRET)).public_jwk()
     assert key["x"] not in clear and key["kid"] not in clear
+
+
+def test_an_imported_observation_pasted_in_clear_fails_the_build(built_copy: Path) -> None:
+    # The observation is dossier content like any other: the leak verifier knows its words.
+    secret = bytes.fromhex(TEST_SECRET)
+    text = "Je tiens à signaler que mon responsable ignore tout de ce projet de reconversion."
+    written = dt.datetime(2026, 12, 11, 9, 0, tzinfo=dt.UTC)
+    message = message_json(Observation("2026-014", "77" * 16, written, text))
+    sealed = seal(provider_key(secret).point, access_from("2026-014", 0, secret).key, message)
+    options, _ = load_options(built_copy / "mkdocs.yml")
+    folder = built_copy / "dossiers" / "2026-014"
+    import_observation(
+        folder, format_armour(sealed), options, secret, dt.date(2026, 12, 12), Path("m")
+    )
+    assert build(built_copy).returncode == 0  # published, encrypted
+    before = tree_digest(built_copy / "site")
+    with (built_copy / "content" / "index.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n{text}\n")
+    result = build(built_copy)
+    assert result.returncode != 0
+    assert "du dossier 2026-014" in result.output and text not in result.output
+    assert tree_digest(built_copy / "site") == before
