@@ -21,10 +21,8 @@ def message_texts(text: str) -> tuple[list[str], bool]:
     head = text.lstrip()[:4096].lower()
     if not any(f"\n{h}:" in f"\n{head}" for h in _MAIL_HEADERS):
         return [text], False
-    try:
-        parsed = email.message_from_string(text.lstrip(), policy=email.policy.default)
-    except Exception:  # noqa: BLE001 - a malformed e-mail is read as plain text
-        return [text], False
+    # The parser records defects instead of raising: a broken e-mail gives what it can.
+    parsed = email.message_from_string(text.lstrip(), policy=email.policy.default)
     texts = [_content(part) for part in _text_parts(parsed)]
     found = [t for t in texts if t]
     return (found, True) if found else ([text], False)

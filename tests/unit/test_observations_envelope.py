@@ -342,6 +342,23 @@ def test_any_text_is_refused_cleanly(text: str) -> None:
         read_observation(text, dossier(), SECRET, SOURCE)
 
 
+MAIL_HEADS = st.sampled_from(
+    [
+        "MIME-Version: 1.0\n",
+        "Content-Type: multipart/mixed; boundary=x\n\n--x\n",
+        "Content-Type: text/plain; charset=x-inconnu\nContent-Transfer-Encoding: base64\n\n",
+        "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n",
+    ]
+)
+
+
+@given(MAIL_HEADS, st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_broken_e_mail_is_refused_cleanly(head: str, text: str) -> None:
+    with pytest.raises(ObservationError):
+        read_observation(head + text, dossier(), SECRET, SOURCE)
+
+
 @given(st.binary(min_size=0, max_size=300))
 @settings(max_examples=300, deadline=None)
 def test_any_bytes_in_armour_are_refused_cleanly(data: bytes) -> None:
