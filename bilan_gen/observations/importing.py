@@ -74,34 +74,33 @@ def read_observation(text: str, dossier: Dossier, secret: bytes, source: Path) -
         blob, line = parse_armour(text)
         mac, message = open_sealed(blob, provider_key(secret), line)
         observation = parse_message(message, line)
-        _check_dossier(observation, dossier, line)
         if not signed_by(mac, message, access_for(dossier, secret).key):
-            raise _unsigned(mac, message, dossier, secret, line)
+            raise _unsigned(observation, mac, message, dossier, secret, line)
+        if observation.dossier_id != dossier.id or observation.audience != AUDIENCE:
+            raise ObservationError("observation-alteree", _NOT_THE_FORMS, line)
     except ObservationError as problem:
         raise problem.at(source) from None
     return observation
 
 
-def _check_dossier(observation: Observation, dossier: Dossier, line: int) -> None:
+_NOT_THE_FORMS = (
+    "message signé avec le code de ce dossier, mais qui n'a pas été écrit par le formulaire "
+    "du bénéficiaire : il n'est pas ajouté"
+)
+
+
+def _unsigned(
+    observation: Observation, mac: bytes, message: bytes, dossier: Dossier, secret: bytes, line: int
+) -> ObservationError:
+    """Why the signature fails: another dossier's message (as it says, unproved), a revoked
+    code of this dossier, or a forgery."""
     if observation.dossier_id != dossier.id:
-        raise ObservationError(
+        return ObservationError(
             "observation-autre-dossier",
             f"ce message concerne le dossier « {observation.dossier_id} », pas « {dossier.id} » "
             f": bilan observations {observation.dossier_id} …",
             line,
         )
-    if observation.audience != AUDIENCE:
-        raise ObservationError(
-            "observation-alteree",
-            "message qui ne vient pas du bénéficiaire : il n'est pas ajouté",
-            line,
-        )
-
-
-def _unsigned(
-    mac: bytes, message: bytes, dossier: Dossier, secret: bytes, line: int
-) -> ObservationError:
-    """Why the signature fails: a revoked code of this dossier, or a forgery."""
     current = int(dossier.get("acces.rotation") or 0)
     for rotation in range(current - 1, -1, -1):
         if signed_by(mac, message, access_from(dossier.id, rotation, secret).key):

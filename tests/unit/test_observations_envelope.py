@@ -195,6 +195,18 @@ def test_a_message_for_another_dossier_names_it() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "obs",
+    [observation("2026-021"), observation(audience="diffusion:employeur:acme")],
+    ids=["says-another-dossier", "says-a-third-party"],
+)
+def test_a_signed_message_that_the_form_did_not_write_is_refused(obs: Observation) -> None:
+    signed = armoured(obs, signer=access_from("2026-014", 0, SECRET).key)
+    error = refusal(signed, dossier("2026-014"))
+    assert error.code == "observation-alteree"
+    assert error.message.startswith("message signé avec le code de ce dossier, mais")
+
+
 def test_a_message_signed_with_another_dossiers_code_is_forged() -> None:
     forged = armoured(observation("2026-014"), signer=access_from("2026-021", 0, SECRET).key)
     error = refusal(forged)
