@@ -152,6 +152,11 @@ class Options:
     """Words that suggest special-category data (RGPD, art. 9), warned about in documents."""
     cache: bool = True
     """Whether builds reuse unchanged dossiers from the encrypted cache."""
+    observations_email: str = ""
+    """Where beneficiaries send their observations (``observations.email``), if no address
+    is given for their consultant."""
+    observations_contacts: tuple[tuple[str, str], ...] = ()
+    """(consultant, e-mail) of ``observations.consultants``: each consultant's address."""
     annexe_max_mo: int = 10
     """Largest file of a dossier folder but its documents (an annex, a note), in MiB."""
     dossier_max_mo: int = 25
@@ -197,6 +202,25 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     ),
     Field("secret_env", Kind.TEXT, "variable d'environnement du secret", help="BILAN_SECRET"),
     Field("cache", Kind.BOOL, "cache de construction", help="true (.bilan/cache/, chiffré)"),
+    Field(
+        "observations",
+        Kind.MAPPING,
+        "envoi des observations du bénéficiaire",
+        help="Adresse de l'organisme (email) et de chaque consultant (consultants : nom, email) "
+        "pour le lien « Envoyer par e-mail » du formulaire « Mes observations ».",
+        children=(
+            Field("email", Kind.EMAIL, "adresse e-mail de l'organisme"),
+            Field(
+                "consultants",
+                Kind.MAPPING_LIST,
+                "adresse de chaque consultant",
+                children=(
+                    Field("nom", Kind.TEXT, "nom du consultant", required=True),
+                    Field("email", Kind.EMAIL, "adresse e-mail du consultant", required=True),
+                ),
+            ),
+        ),
+    ),
     Field("secret_file", Kind.TEXT, "fichier du secret", help=".bilan/secret"),
     Field(
         "delai_grace_jours",
@@ -241,6 +265,7 @@ def options_from_mapping(
             if "titre" in r
         )
     org = values.get("organisme") or {}
+    obs = values.get("observations") or {}
     options = Options(
         project_dir=project_dir,
         dossiers_dir=project_dir / values.get("dossiers_dir", "dossiers"),
@@ -253,6 +278,12 @@ def options_from_mapping(
         delai_grace_jours=values.get("delai_grace_jours", figure("delai_grace_jours")),
         mots_sensibles=tuple(values.get("mots_sensibles", DEFAULT_MOTS_SENSIBLES)),
         cache=values.get("cache", True),
+        observations_email=obs.get("email", ""),
+        observations_contacts=tuple(
+            (c["nom"], c["email"])
+            for c in obs.get("consultants") or ()
+            if "nom" in c and "email" in c
+        ),
         annexe_max_mo=values.get("annexe_max_mo", 10),
         dossier_max_mo=values.get("dossier_max_mo", 25),
     )

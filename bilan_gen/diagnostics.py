@@ -54,7 +54,7 @@ CODES: dict[str, str] = {
     "type-invalide": "la valeur d'un champ n'a pas le type attendu",
     "valeur-invalide": "la valeur d'un champ n'est pas dans la liste des valeurs permises",
     "date-invalide": "une date n'est pas au format AAAA-MM-JJ ou n'existe pas",
-    "email-invalide": "l'adresse e-mail du bénéficiaire est invalide",
+    "email-invalide": "une adresse e-mail (du bénéficiaire, d'un consultant) est invalide",
     "duree-invalide": "une durée n'est pas un nombre de quarts d'heure entre 0 et 8 h",
     "montant-invalide": "un montant est négatif ou a plus de deux décimales",
     "siret-invalide": "un numéro SIRET n'a pas 14 chiffres ou sa clé de contrôle est fausse",
@@ -110,6 +110,14 @@ CODES: dict[str, str] = {
     "conservation-trop-longue": "une conservation au-delà de trois ans après la fin du bilan",
     "dossier-a-detruire": "un dossier terminé, sans rien à conserver, attend sa destruction",
     "donnee-sensible": "un mot évoque une donnée sensible (santé, handicap, religion…)",
+    # Observations du bénéficiaire (bilan observations)
+    "observation-illisible": "un message d'observations est absent, incomplet ou mal formé",
+    "observation-autre-cle": "un message d'observations est chiffré pour la clé d'un autre site",
+    "observation-alteree": "un message d'observations est altéré, ou non signé par le dossier",
+    "observation-autre-dossier": "un message d'observations concerne un autre dossier",
+    "observation-code-revoque": "un message d'observations vient d'un code d'accès révoqué",
+    "observation-deja-importee": "un message d'observations est déjà dans la synthèse",
+    "observation-synthese": "la synthèse ne peut pas recevoir les observations",
     # Quality evidence (Qualiopi)
     "emargement-manquant": "une séance sans preuve de présence",
     "information-ethique-manquante": "la date d'information sur les règles déontologiques manque",

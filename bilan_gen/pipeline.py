@@ -26,6 +26,7 @@ from bilan_gen.errors import BilanError
 from bilan_gen.guard import DossierFiles, FolderChangedError, load_folder, refusal_diagnostic
 from bilan_gen.loading import discover
 from bilan_gen.model import Beneficiaire, Dossier
+from bilan_gen.observations.site import with_observations
 from bilan_gen.page_reuse import VerifiedPages
 from bilan_gen.parallel import RunningMap, start_map, worker_context
 from bilan_gen.publishing import (
@@ -174,6 +175,7 @@ def _entry_for(
         rendered = ctx.renderer.render_dossier(dossier, ctx.options, files, today=ctx.today)
     except FolderChangedError as exc:  # an annex changed since it was checked
         return None, (refusal_diagnostic(files.folder, exc, files.limits),)
+    rendered = with_observations(rendered, dossier, ctx.options, ctx.secret)
     entry = CacheEntry(
         dossier.id,
         checked.diagnostics,

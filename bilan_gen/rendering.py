@@ -107,6 +107,9 @@ class RenderedDossier:
     """``annexes/...`` path → (media type, bytes)."""
     print_view: RenderedPage | None = None
     """The printable document de synthèse, once the synthèse is finalised."""
+    observations: Mapping[str, Any] | None = None
+    """The « Mes observations » form's settings (:mod:`bilan_gen.observations.site`): the
+    beneficiary's view only."""
 
     def restricted_to(self, routes: set[str]) -> RenderedDossier:
         """Only the pages of ``routes`` (and the annexes they show): a third party's view."""
@@ -114,7 +117,7 @@ class RenderedDossier:
         view = self.print_view if SYNTHESE_ROUTE in routes else None
         shown = " ".join([*(p.html for p in pages), view.html if view else ""])
         assets = {name: item for name, item in self.assets.items() if name in shown}
-        return replace(self, pages=pages, assets=assets, print_view=view)
+        return replace(self, pages=pages, assets=assets, print_view=view, observations=None)
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON-ready payload that the browser decrypts and shows."""
@@ -129,6 +132,7 @@ class RenderedDossier:
                 name: {"type": kind, "b64": base64.b64encode(data).decode("ascii")}
                 for name, (kind, data) in sorted(self.assets.items())
             },
+            **({"observations": dict(self.observations)} if self.observations else {}),
         }
 
 

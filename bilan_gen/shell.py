@@ -22,6 +22,8 @@ ASSET_NAMES = (
     "bilan-site.css",
     "bilan-print.css",
     "bilan-copy.js",  # « Télécharger mon dossier »: the copy to keep, made in the browser
+    "bilan-observations.js",
+    "bilan-observations.css",
 )
 
 _SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.S | re.I)

@@ -48,6 +48,8 @@ def main(ctx: click.Context, config_file: Path) -> None:
       bilan purge --expired        détruit les dossiers arrivés à échéance (R6313-7)
       bilan audit -o audit.html    rapport pour l'organisme et son auditeur
       bilan init                   chiffre les dossiers dans Git (une fois par poste)
+      bilan observations 2026-014 observations.txt
+                                   ajoute les observations du bénéficiaire à sa synthèse
       bilan guide                  le guide du consultant, sur http://127.0.0.1
     """
     ctx.ensure_object(dict)
@@ -80,6 +82,7 @@ def _register_commands() -> None:
     from bilan_gen.cli.guide import guide
     from bilan_gen.cli.init import init
     from bilan_gen.cli.new import new
+    from bilan_gen.cli.observations import observations
     from bilan_gen.cli.pdf import pdf
     from bilan_gen.cli.preview import preview
     from bilan_gen.cli.purge import purge
@@ -100,6 +103,7 @@ def _register_commands() -> None:
         init,
         rewrite_history,
         guide,
+        observations,
     ):
         main.add_command(command)
 

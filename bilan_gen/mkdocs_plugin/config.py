@@ -35,5 +35,8 @@ class BilanConfig(base.Config):
     """Largest total a dossier publishes (finalised documents, cited annexes), in MiB; 25."""
     mots_sensibles = c.Optional(c.Type(list))
     """Words that suggest special-category data, replacing the default list (RGPD, art. 9)."""
+    observations = c.Type(dict, default={})
+    """Where beneficiaries send their observations: ``email`` (the office), ``consultants``
+    (``nom``, ``email``)."""
     cache = c.Type(bool, default=True)
     """Reuse unchanged dossiers from the encrypted build cache (``.bilan/cache/``)."""

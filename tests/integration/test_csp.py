@@ -189,8 +189,12 @@ def js_urls(files: dict[str, str]) -> dict[str, list[str]]:
 
 def test_own_scripts_name_no_external_url(files: dict[str, str]) -> None:
     own = [rel for rel in files if rel.startswith("assets/bilan/") and rel.endswith(".js")]
-    # The copy to keep (bilan-copy.js) is made in the browser: it is scanned like the others.
-    assert {"assets/bilan/bilan-site.js", "assets/bilan/bilan-copy.js"} <= set(own)
+    # The copy to keep and the observations form are scanned like the others.
+    assert {
+        "assets/bilan/bilan-site.js",
+        "assets/bilan/bilan-copy.js",
+        "assets/bilan/bilan-observations.js",
+    } <= set(own)
     assert {rel: urls for rel, urls in js_urls(files).items() if rel in own} == {}
 
 

@@ -12,8 +12,9 @@ from bilan_gen.diagnostics import CODES
 PACKAGE_DIR = Path(bilan_gen.__file__).resolve().parent
 GUIDE = PACKAGE_DIR.parent / "guide" / "diagnostics.md"
 CODE_RE = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
-# Diagnostic builders and the position of their ``code`` argument.
-BUILDERS = {"error": 2, "warning": 2, "make": 2, "Diagnostic": 3}
+# Diagnostic builders and the position of their ``code`` argument (``bilan observations``
+# raises ObservationError, which its adapter turns into a diagnostic).
+BUILDERS = {"error": 2, "warning": 2, "make": 2, "Diagnostic": 3, "ObservationError": 0}
 
 
 def _code(node: ast.AST | None) -> str | None:
