@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import segno
-
 from bilan_gen.config import Options
 from bilan_gen.model import Diffusion, Dossier
 from bilan_gen.printing import formats
@@ -116,6 +114,8 @@ def site_url_problem(site_url: str) -> str | None:
 def qr_data_uri(link: str) -> str:
     """The QR code of ``link`` as an SVG ``data:`` URI (error correction M: a creased or
     smudged letter still scans; four modules of quiet zone, as the standard asks)."""
+    import segno  # here, not at import time: every bilan command loads this module
+
     code = segno.make_qr(link, error="m")
     uri: str = code.svg_data_uri(border=4, dark="#000", light="#fff")
     return uri
