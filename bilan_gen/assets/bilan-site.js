@@ -356,6 +356,9 @@
     // mkdocs-material 9.7 gives its search dialog no accessible name (WCAG 4.1.2).
     var search = document.querySelector('.md-search[role="dialog"]');
     if (search && !search.hasAttribute('aria-label')) { search.setAttribute('aria-label', 'Rechercher'); }
+    // Material marks the current page of its navigation by a class only (RGAA 12.1, 4.1.2).
+    document.querySelectorAll('.md-nav--primary .md-nav__item--active > a.md-nav__link')
+      .forEach(function (link) { link.setAttribute('aria-current', 'page'); });
     if (!C) { return; }
     document.querySelectorAll('[data-bilan-form]').forEach(function (form) {
       form.addEventListener('submit', onSubmit);

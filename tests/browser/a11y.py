@@ -46,6 +46,8 @@ FOREIGN_CODE = format_code(derive_access_code(b"x" * 32, DOSSIER, 0))
 """Well-formed, but derived from another site's secret: it opens nothing here."""
 MALFORMED_CODE = "ABC"
 
+SETTLED_JS = "() => document.getAnimations().every(a => a.playState !== 'running')"
+
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 PHONE_320: dict[str, Any] = {"viewport": {"width": 320, "height": 640}}
 ZOOM_200: dict[str, Any] = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
@@ -119,31 +121,37 @@ def walk_states(page: Page, site: Site) -> Iterator[str]:
     """
     for name, uri in CONTENT_PAGES.items():
         page.goto(site.base_url + uri)
-        yield name
+        yield settled(page, name)
     page.goto(site.base_url)
     submit_code(page, MALFORMED_CODE)
     wait_for_error(page, "Ce code n’a pas le bon format")
-    yield "accueil, code mal formé"
+    yield settled(page, "accueil, code mal formé")
     submit_code(page, FOREIGN_CODE)
     wait_for_error(page, "Code incorrect")
-    yield "accueil, code inconnu"
+    yield settled(page, "accueil, code inconnu")
     page.goto(site.dossier_url())
     page.locator(FORM).wait_for()
-    yield "dossier verrouillé"
+    yield settled(page, "dossier verrouillé")
     submit_code(page, FOREIGN_CODE)
     wait_for_error(page, "Code incorrect")
-    yield "dossier verrouillé, code inconnu"
+    yield settled(page, "dossier verrouillé, code inconnu")
     submit_code(page, site.code())
     for route in tab_routes_after_unlock(page):
         page.locator(f'{TAB}[data-bilan-route="{route}"]').click()
         wait_for_page(page, route)
-        yield f"dossier, onglet {route}"
+        yield settled(page, f"dossier, onglet {route}")
     page.locator(PRINT).click()
     wait_for_page(page, PRINT_ROUTE)
-    yield "dossier, vue d'impression"
+    yield settled(page, "dossier, vue d'impression")
     page.locator(LOGOUT).click()
     page.locator(FORM).wait_for()
-    yield "dossier, déconnecté"
+    yield settled(page, "dossier, déconnecté")
+
+
+def settled(page: Page, state: str) -> str:
+    """``state``, once colours eased in by a hover or a focus have stopped moving."""
+    page.wait_for_function(SETTLED_JS)
+    return state
 
 
 def tab_routes_after_unlock(page: Page) -> list[str]:
@@ -221,7 +229,6 @@ FOCUS_BOX_JS = """() => {
           shown, rendered: r.width > 0 && r.height > 0 && clip.width > 0 && clip.height > 0,
           visible: e.matches(':focus-visible')};
 }"""
-SETTLED_JS = "() => document.getAnimations().every(a => a.playState !== 'running')"
 
 
 @dataclass(frozen=True)
