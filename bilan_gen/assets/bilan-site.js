@@ -117,7 +117,7 @@
   // ---- Accessibility of the shown page (RGAA 4.1, WCAG 2.1 AA) ------------------------
 
   // WCAG 2.4.2: each page its own title, short and without any name (titles stay in the
-  // browser's history): « Document de synthèse - Votre dossier - <site name> ».
+  // browser's history): « <tab> - Votre dossier - <site name> ».
   function pageTitle(page) {
     var heading = document.querySelector('[data-bilan-locked] h1');
     var locked = heading ? heading.textContent.trim() : '';
