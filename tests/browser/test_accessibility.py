@@ -79,7 +79,9 @@ TABBABLE_JS = """() => [...document.querySelectorAll('[data-a11y-probe]')
     e.setAttribute('data-a11y-probe', i);
     const r = e.getBoundingClientRect();
     const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return {probe: i, hoverable: top !== null && (e === top || e.contains(top))};
+    const look = [e.tagName, e.className, e.getAttribute('aria-current'), e.textContent.trim()];
+    return {probe: i, look: look.join('|'),
+            hoverable: top !== null && (e === top || e.contains(top))};
   })"""
 
 
@@ -99,12 +101,15 @@ def test_axe_finds_nothing_on_any_page_or_state(
 def test_focused_and_hovered_controls_keep_their_contrast(
     new_context: NewContext, site: Site, axe_path: Path
 ) -> None:
-    """axe checks the state a page is in: here each control, focused then hovered."""
+    """axe checks the state a page is in: here each control, hovered then focused (once:
+    the header, the tabs and the footer are the same from state to state)."""
     page = axe_context(new_context, **DESKTOP)
     found: dict[str, list[str]] = {}
     checked = 0
+    seen: set[str] = set()
     for state in walk_states(page, site):
-        controls = page.evaluate(TABBABLE_JS)
+        controls = [c for c in page.evaluate(TABBABLE_JS) if c["look"] not in seen]
+        seen |= {c["look"] for c in controls}
         steps = [("hover", c["probe"]) for c in controls if c["hoverable"]]
         steps += [("focus", c["probe"]) for c in controls]
         for how, probe in steps:
@@ -123,7 +128,7 @@ def test_focused_and_hovered_controls_keep_their_contrast(
                 page.keyboard.press("Escape")  # Material's search opens on focus
         page.mouse.move(0, 0)
     assert found == {}, found
-    assert checked > 50
+    assert checked > 30
 
 
 # ---- Headings, titles, language ------------------------------------------------------
