@@ -70,6 +70,10 @@ CODES: dict[str, str] = {
     "section-trop-courte": "une section obligatoire compte trop peu de mots",
     "section-dupliquee": "une section apparaît deux fois",
     "section-declaree-inconnue": "un titre déclare (data-section) une section qui n'existe pas",
+    # Accessibility of what the consultant writes (RGAA 4.1: 1.1, 9.1)
+    "titre-principal": "un document n'a pas exactement un titre de niveau #",
+    "niveau-de-titre-saute": "un titre saute un niveau (## puis ####)",
+    "image-sans-texte": "une image n'a pas de texte de remplacement",
     # Durations and dates
     "duree-depassee": "le bilan dépasse 24 heures (L6313-4)",
     "periode-invalide": "la date de fin précède la date de début",

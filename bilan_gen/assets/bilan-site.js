@@ -60,19 +60,22 @@
     } catch (e) { /* nothing stored */ }
   }
 
+  // The error box is role=alert and the field's aria-describedby names it (RGAA 11.10).
   function showError(form, message) {
     var box = form.querySelector('[data-bilan-error]');
     var input = form.querySelector('input');
     box.textContent = message;
     box.hidden = !message;
-    if (input) { input.setAttribute('aria-invalid', message ? 'true' : 'false'); }
+    if (!input) { return; }
+    input.setAttribute('aria-invalid', message ? 'true' : 'false');
+    if (message && document.activeElement !== input) { input.focus(); } // to correct it
   }
 
+  // A polite live region (role=status), kept rendered: one shown with its text is not
+  // always announced.
   function setStatus(message) {
     var box = document.querySelector('[data-bilan-status]');
-    if (!box) { return; }
-    box.textContent = message || '';
-    box.hidden = !message;
+    if (box) { box.textContent = message || ''; }
   }
 
   async function exists(url) {
@@ -108,6 +111,87 @@
   var dossier = null; // the decrypted payload
   var assetUrls = {};
   var PRINT_ROUTE = 'impression'; // the synthèse's print view (payload.impression), not a tab
+  var HOME_ROUTE = 'accueil';
+  var shellTitle = document.title; // « Dossier protégé - <site name> »
+
+  // ---- Accessibility of the shown page (RGAA 4.1, WCAG 2.1 AA) ------------------------
+
+  // WCAG 2.4.2: each page its own title, short and without any name (titles stay in the
+  // browser's history): « <tab> - Votre dossier - <site name> ».
+  function pageTitle(page) {
+    var heading = document.querySelector('[data-bilan-locked] h1');
+    var locked = heading ? heading.textContent.trim() : '';
+    var site = locked && shellTitle.indexOf(locked) === 0 ? shellTitle.slice(locked.length) : '';
+    var home = dossier.pages[0];
+    var words = [page.titre];
+    if (home.route === HOME_ROUTE && page !== home) { words.push(home.titre); }
+    return words.join(' - ') + site;
+  }
+
+  // WCAG 2.4.3: after a change of page, focus goes to its main heading (else the content),
+  // shown to keyboard users by bilan-site.css.
+  function focusMain(root) {
+    var target = root.querySelector('h1') || root;
+    if (target !== root) {
+      target.setAttribute('tabindex', '-1');
+      target.setAttribute('data-bilan-focus', '');
+    }
+    target.focus(); // scrolled into view only if it is not (the print view's is lower)
+  }
+
+  function tableName(box) {
+    var caption = box.querySelector('caption');
+    if (caption) { return caption.textContent.trim(); }
+    for (var node = box.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) { return 'Tableau\u00a0: ' + node.textContent.trim(); }
+    }
+    return 'Tableau';
+  }
+
+  // WCAG 2.1.1: a table wider than the screen scrolls in its box, which the keyboard reaches.
+  function updateScrollBoxes() {
+    var names = {};
+    document.querySelectorAll('[data-bilan-content] .bilan-table-scroll').forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        var name = tableName(box);
+        names[name] = (names[name] || 0) + 1; // landmarks need distinct names
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', names[name] > 1 ? name + ' (' + names[name] + ')' : name);
+      } else {
+        ['tabindex', 'role', 'aria-label'].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+
+  // WCAG 1.4.10: tables scroll in their own box, never the page.
+  function wrapTables(root) {
+    root.querySelectorAll('table').forEach(function (table) {
+      var box = document.createElement('div');
+      box.className = 'bilan-table-scroll';
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    updateScrollBoxes();
+  }
+
+  // RGAA 12.7: Material links to the content from the first heading of its table of
+  // contents, and the shell has none; this link goes to the heading of what is shown.
+  function addSkipLink(shell) {
+    var holder = document.querySelector('[data-md-component="skip"]');
+    if (!holder || holder.querySelector('a')) { return; }
+    shell.id = shell.id || 'bilan-dossier';
+    var link = document.createElement('a');
+    link.href = '#' + shell.id;
+    link.className = 'md-skip';
+    link.textContent = 'Aller au contenu';
+    link.addEventListener('click', function (event) {
+      event.preventDefault(); // a fragment would replace the page's route (#/...)
+      var content = document.querySelector('[data-bilan-content]');
+      focusMain(dossier ? content : document.querySelector('[data-bilan-locked]'));
+    });
+    holder.appendChild(link);
+  }
 
   function payloadText() {
     var node = document.getElementById('bilan-payload');
@@ -157,6 +241,7 @@
       back.href = '#/synthese';
       back.className = 'md-button';
       back.textContent = 'Retour \u00e0 la synth\u00e8se';
+      back.setAttribute('data-bilan-back', '');
       box.appendChild(back);
     }
     return box;
@@ -195,10 +280,11 @@
       content.insertBefore(printActions(page), content.firstChild);
     }
     bindAnnexes(content);
-    document.title = page.titre + ' \u2013 ' + dossier.titre;
+    wrapTables(content);
+    document.title = pageTitle(page);
     if (moveFocus) {
       window.scrollTo(0, 0);
-      content.focus({ preventScroll: true });
+      focusMain(content);
     }
     // Extensions (observations, copy to keep) add to a page once it is shown.
     document.dispatchEvent(new CustomEvent('bilan:rendered', {
@@ -225,6 +311,7 @@
     locked.hidden = true;
     unlocked.hidden = false;
     render(currentRoute(), Boolean(form));
+    if (!form) { focusMain(document.querySelector('[data-bilan-content]')); } // just arrived
   }
 
   function logout() {
@@ -236,7 +323,7 @@
     document.querySelector('[data-bilan-nav]').textContent = '';
     document.querySelector('[data-bilan-unlocked]').hidden = true;
     document.querySelector('[data-bilan-locked]').hidden = false;
-    document.title = 'Dossier prot\u00e9g\u00e9';
+    document.title = shellTitle;
     document.dispatchEvent(new CustomEvent('bilan:logout'));
     setStatus(MESSAGES.loggedOut);
     var input = document.querySelector('[data-bilan-form] input');
@@ -247,6 +334,8 @@
     var slug = pageSlug();
     var form = document.querySelector('[data-bilan-locked] [data-bilan-form]');
     document.querySelector('[data-bilan-logout]').addEventListener('click', logout);
+    addSkipLink(document.querySelector('[data-bilan-shell]'));
+    window.addEventListener('resize', updateScrollBoxes);
     window.addEventListener('hashchange', function () {
       if (dossier && currentRoute() !== null) { render(currentRoute(), true); }
     });
@@ -267,6 +356,9 @@
     // mkdocs-material 9.7 gives its search dialog no accessible name (WCAG 4.1.2).
     var search = document.querySelector('.md-search[role="dialog"]');
     if (search && !search.hasAttribute('aria-label')) { search.setAttribute('aria-label', 'Rechercher'); }
+    // Material marks the current page of its navigation by a class only (RGAA 12.1, 4.1.2).
+    document.querySelectorAll('.md-nav--primary .md-nav__item--active > a.md-nav__link')
+      .forEach(function (link) { link.setAttribute('aria-current', 'page'); });
     if (!C) { return; }
     document.querySelectorAll('[data-bilan-form]').forEach(function (form) {
       form.addEventListener('submit', onSubmit);

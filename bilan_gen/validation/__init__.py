@@ -17,6 +17,7 @@ from bilan_gen.loading import discover, parse_dossier
 from bilan_gen.model import Dossier
 from bilan_gen.parallel import parallel_map, worker_context
 from bilan_gen.validation import rules
+from bilan_gen.validation.accessibility import check_accessibility
 from bilan_gen.validation.conservation import check_conservation
 from bilan_gen.validation.evidence import check_evidence
 from bilan_gen.validation.files import check_links, check_names
@@ -44,7 +45,8 @@ def validate(dossier: Dossier, options: Options) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for doc in dossier.documents.values():
         specs = options.sections.get(doc.phase, ())
-        diags += check_sections(doc, specs, options.mots_min_section)
+        sections = check_sections(doc, specs, options.mots_min_section)
+        diags += sections + check_accessibility(doc, sections)
     diags += rules.check_identity(dossier)
     diags += rules.check_finalised_synthese(dossier)
     diags += rules.check_suivi(dossier)

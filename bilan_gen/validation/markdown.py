@@ -26,6 +26,7 @@ _REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HTML_SRC = re.compile(
     r"<(img|a|source|video|audio|iframe)\b[^>]*?\b(src|href)\s*=\s*[\"']([^\"']*)[\"']", re.I
 )
+_HTML_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Link:
     target: str
     line: int
     image: bool
+    alt: str | None = None
+    """An image's text alternative: the words between the brackets of ``![...](...)``, an
+    ``<img>``'s ``alt`` (None when it has none)."""
 
 
 def _code_mask(lines: list[str]) -> list[bool]:
@@ -135,10 +139,20 @@ def parse_links(body: str, body_line: int) -> list[Link]:
         line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         number = body_line + index
         for m in _INLINE_LINK.finditer(line):
-            links.append(Link(m.group(3), number, m.group(1) == "!"))
+            image = m.group(1) == "!"
+            links.append(Link(m.group(3), number, image, m.group(2) if image else None))
         ref = _REF_DEF.match(line)
         if ref:
             links.append(Link(ref.group(1), number, False))
         for m in _HTML_SRC.finditer(line):
-            links.append(Link(m.group(3), number, m.group(1).lower() != "a"))
+            image = m.group(1).lower() == "img"
+            kind = m.group(1).lower() != "a"
+            links.append(Link(m.group(3), number, kind, _html_alt(line, m) if image else None))
     return links
+
+
+def _html_alt(line: str, match: re.Match[str]) -> str | None:
+    """The ``alt`` attribute of the HTML tag that ``match`` starts, if it has one."""
+    end = line.find(">", match.start())
+    found = _HTML_ALT.search(line, match.start(), end if end != -1 else len(line))
+    return next((v for v in found.groups() if v is not None), "") if found else None

@@ -1,8 +1,9 @@
-"""The built sample site in real Chromium: access form, dossier pages, privacy, accessibility.
+"""The built sample site in real Chromium: access form, dossier pages, privacy.
 
 The site is built once per module with the fixed ``TEST_SECRET`` and served over
 http://127.0.0.1 (a secure context, where WebCrypto exists). Every test drives the site as a
 beneficiary would: typing a code, following a ``#code=`` link, clicking tabs, logging out.
+Accessibility is ``test_accessibility.py`` and ``test_keyboard.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from sitebuild import accesses, build, copy_project, serve
@@ -387,80 +388,3 @@ def test_a_whole_visit_stays_on_the_site(new_context: NewContext, site: Site) ->
     assert journal.page_errors == []
     assert journal.console_errors == []
     assert journal.csp_violations == []
-
-
-# ---- Accessibility ------------------------------------------------------------------
-
-BLOCKING_IMPACTS = {"serious", "critical"}
-KNOWN_THEME_VIOLATIONS: set[tuple[str, str]] = set()
-"""(rule, element) pairs tolerated because they come from the theme; none today (the
-search dialog's missing name is fixed by bilan-site.js)."""
-
-
-def axe_violations(page: Page, axe_path: Path) -> list[dict[str, Any]]:
-    """Runs axe-core on the page; returns its serious and critical violations.
-
-    Nodes listed in ``KNOWN_THEME_VIOLATIONS`` are dropped; a violation left with no node
-    is dropped too.
-    """
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=axe_path)
-    result = page.evaluate("async () => (await axe.run(document)).violations")
-    blocking = []
-    for violation in result:
-        nodes = [
-            node
-            for node in violation["nodes"]
-            if (violation["id"], " ".join(map(str, node["target"]))) not in KNOWN_THEME_VIOLATIONS
-        ]
-        if violation["impact"] in BLOCKING_IMPACTS and nodes:
-            blocking.append({**violation, "nodes": nodes})
-    return blocking
-
-
-def format_violations(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.append(f"    {violation['helpUrl']}")
-        lines.extend(
-            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"]
-        )
-    return "\n".join(lines)
-
-
-@pytest.fixture
-def axe_page(new_context: NewContext) -> Page:
-    """A page whose CSP lets axe-core be injected (the site's own CSP blocks inline code)."""
-    return new_context(bypass_csp=True).new_page()
-
-
-def test_accessibility_of_the_home_page(axe_page: Page, site: Site, axe_path: Path) -> None:
-    axe_page.goto(site.base_url)
-    violations = axe_violations(axe_page, axe_path)
-    assert violations == [], format_violations(violations)
-
-    submit_code(axe_page, FOREIGN_CODE)
-    axe_page.locator(ERROR).wait_for(state="visible")
-    axe_page.hover(SUBMIT)  # the button's hovered colours must keep their contrast too
-    settled = f"document.querySelector('{SUBMIT}').getAnimations().length === 0"
-    axe_page.wait_for_function(settled)  # Material eases the colour change in
-    violations = axe_violations(axe_page, axe_path)
-    assert violations == [], format_violations(violations)
-
-
-def test_accessibility_of_a_locked_dossier(axe_page: Page, site: Site, axe_path: Path) -> None:
-    axe_page.goto(site.dossier_url("2026-014"))
-    axe_page.locator(FORM).wait_for()
-    violations = axe_violations(axe_page, axe_path)
-    assert violations == [], format_violations(violations)
-
-
-def test_accessibility_of_an_unlocked_dossier(axe_page: Page, site: Site, axe_path: Path) -> None:
-    unlock_from_home(axe_page, site, "2026-014")
-    violations = axe_violations(axe_page, axe_path)
-    assert violations == [], format_violations(violations)
-
-    open_tab(axe_page, SYNTHESE)
-    violations = axe_violations(axe_page, axe_path)
-    assert violations == [], format_violations(violations)

@@ -1,7 +1,7 @@
 """``bilan preview`` as a consultant runs it: a subprocess on a copy of the sample project.
 
 The adapter reads ``mkdocs.yml`` with MkDocs' loader: the page uses Material's compiled
-stylesheets from disk and the site's Markdown extensions (here ``toc: permalink``).
+stylesheets from disk and the site's Markdown extensions (here ``toc`` and its heading ids).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_serves_the_dossier_with_the_site_look(
     assert "<title>Aperçu local — 2026-037</title>" in page
     assert 'data-md-color-primary="indigo"' in page  # mkdocs.yml's palette
     assert "Bilans de compétences</span>" in page  # its site_name
-    assert 'class="headerlink"' in page  # its Markdown extensions: toc with permalinks
+    assert '<h1 id="phase-preliminaire">' in page  # its Markdown extensions: toc's ids
     sheets = [line.split('"')[3] for line in page.splitlines() if 'rel="stylesheet"' in line]
     assert [s.rsplit("/", 1)[-1].split(".")[0] for s in sheets] == [
         "0-main",
