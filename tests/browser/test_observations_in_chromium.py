@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from a11y import axe_violations, format_violations
 from sitebuild import TEST_SECRET, accesses, build, copy_project, serve
 from test_site import (
     CONTENT,
@@ -31,8 +32,6 @@ from test_site import (
     PAYLOAD_RE,
     TAB,
     Journal,
-    axe_violations,
-    format_violations,
     open_tab,
     submit_code,
     watch,
