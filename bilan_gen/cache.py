@@ -35,6 +35,8 @@ from bilan_gen.guard import DossierFiles
 from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
+RECORD_PREFIX = "record-"
+"""The keys of rebuild records (:mod:`bilan_gen.rebuild`) start so; entries' never do."""
 CHECK_MEMO_DIR = CACHE_DIR / "check"
 """Where ``bilan check`` remembers each folder's diagnostics (:func:`check_memo`)."""
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -141,6 +143,9 @@ class BuildCache:
         self.cache_dir = cache_dir
         self._key = hkdf_sha256(secret, b"bilan-gen/v1/cache", b"cache entries", 32)
         self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
+        record = hmac.new(self._salt, b"rebuild record", hashlib.sha256).hexdigest()
+        self.record_key = RECORD_PREFIX + record[: 40 - len(RECORD_PREFIX)]
+        """Where :mod:`bilan_gen.rebuild` keeps its record for this configuration."""
 
     def key_for(self, files: DossierFiles) -> str:
         """The entry key of a dossier folder as it was read: a keyed hash of every entry
@@ -185,6 +190,26 @@ class BuildCache:
     def _sealed(self, key: str, entry: CacheEntry, folder: Path) -> bytes:
         data = {"key": key, **_entry_to_json(entry, folder)}
         return encrypt_payload(self._key, json.dumps(data, default=_encode_date).encode())
+
+    def read(self, key: str) -> dict[str, Any] | None:
+        """The encrypted JSON object stored under ``key`` (None: absent, or it does not
+        decrypt to one written under that key, and is then removed)."""
+        rows = query(self.cache_dir, "SELECT blob FROM entries WHERE key = ?", (key,))
+        if not rows:
+            return None
+        try:
+            data = json.loads(decrypt_payload(self._key, rows[0][0]))
+            if not isinstance(data, dict) or data.get("key") != key:
+                raise ValueError("stored under another key")
+        except (ValueError, BilanError):
+            remove_entries(self.cache_dir, [key])
+            return None
+        return data
+
+    def write(self, key: str, data: dict[str, Any]) -> None:
+        """Store the JSON object ``data`` under ``key``, encrypted."""
+        blob = encrypt_payload(self._key, json.dumps({"key": key, **data}).encode())
+        execute(self.cache_dir, "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(key, blob)])
 
     def gram_cache(self) -> GramCache:
         """Where the output index keeps the n-gram digests of the site's public texts."""

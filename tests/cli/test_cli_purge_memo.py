@@ -86,3 +86,22 @@ def test_without_the_secret_the_memo_is_said_unattributed(checked: Path) -> None
     assert result.exit_code == 0
     assert len(memo_rows(checked)) == 3
     assert "sans le secret du site, ses entrées ne peuvent être attribuées" in result.stderr
+
+
+def test_purge_destroys_the_rebuild_record_that_names_the_dossier(office: Path) -> None:  # noqa: F811
+    # The record holds every published dossier's diagnostics: it goes whole (the next
+    # rebuild reads every folder once).
+    from bilan_gen.cache import CACHE_DIR, RECORD_PREFIX
+    from bilan_gen.rebuild import Known, RebuildRecord
+
+    cache = BuildCache(office / CACHE_DIR, bytes.fromhex(SECRET), "configuration")
+    folders = {
+        ident: Known("state", "0" * 40, ident, (), (("beneficiaire", 0),), None)
+        for ident in ("2026-014", "2026-021")
+    }
+    RebuildRecord.save(cache, office / "dossiers", folders, "verified")
+    assert any(k.startswith(RECORD_PREFIX) for k in cache_rows(office))
+    assert invoke_cli(["purge", "2026-037", "--yes"]).exit_code == 0
+    assert any(k.startswith(RECORD_PREFIX) for k in cache_rows(office))
+    assert invoke_cli(["purge", "2026-014", "--yes"]).exit_code == 0
+    assert not any(k.startswith(RECORD_PREFIX) for k in cache_rows(office))
