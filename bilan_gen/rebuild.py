@@ -38,7 +38,7 @@ from bilan_gen.guard import DossierFiles, Entry, EntryRefused, walk
 
 RACY_NS = 2_000_000_000
 """How old (in ns) every entry of a folder must be, when it is read, to be recorded."""
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ class Known:
     """Its build-cache entry."""
     dossier_id: str
     diagnostics: tuple[Diagnostic, ...]
-    pages: tuple[tuple[str, int], ...]
-    """(audience, rotation) of each page, the beneficiary's first."""
+    pages: tuple[tuple[str, int, str], ...]
+    """(audience, rotation, slug) of each page, the beneficiary's first (the slug derives
+    from the secret, the id and both: the record is only read with that secret)."""
     limite: dt.date | None
     """Last day it may be published; None while the bilan goes on."""
 
@@ -167,6 +168,6 @@ def _known(raw: dict[str, Any], folder: Path) -> Known:
             Diagnostic(folder / rel, int(line), Severity(severity), str(code), str(message))
             for rel, line, severity, code, message in raw["diagnostics"]
         ),
-        tuple((str(audience), int(rotation)) for audience, rotation in raw["pages"]),
+        tuple((str(a), int(r), str(slug)) for a, r, slug in raw["pages"]),
         dt.date.fromisoformat(raw["limite"]) if raw["limite"] else None,
     )

@@ -127,7 +127,7 @@ def publish(rendered: Rendered, ctx: PublishContext) -> DossierOutcome:
     if dropped is not None:  # not published; its pages are pruned
         return DossierOutcome(entry.dossier_id, (*entry.diagnostics, dropped), (), key, cached)
     leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
-    slugs = []
+    slugs: list[str] = []
     reuse = ctx.pages if key is not None and ctx.previous_site is not None else None
     for audience, rotation, payload in entry.pages:
         access = access_from(entry.dossier_id, rotation, ctx.secret, audience)
@@ -145,7 +145,10 @@ def publish(rendered: Rendered, ctx: PublishContext) -> DossierOutcome:
             reuse.record(access.slug, mark)
     known = None
     if rendered.state is not None and key is not None and not leaks:
-        views = tuple((audience, rotation) for audience, rotation, _ in entry.pages)
+        views = tuple(
+            (audience, rotation, slug)
+            for (audience, rotation, _), slug in zip(entry.pages, slugs, strict=True)
+        )
         known = Known(rendered.state, key, entry.dossier_id, entry.diagnostics, views, limite)
     return DossierOutcome(
         entry.dossier_id, entry.diagnostics, tuple(slugs), key, cached, tuple(leaks), known
@@ -162,12 +165,11 @@ def publish_known(known: Known, ctx: PublishContext) -> DossierOutcome | None:
     if previous is None or reuse is None or record is None or record.verified != ctx.verified:
         return None
     slugs = []
-    for audience, rotation in known.pages:
-        access = access_from(known.dossier_id, rotation, ctx.secret, audience)
+    for audience, rotation, slug in known.pages:
         mark = f"{known.key}:{audience}:{rotation}"
-        if not reuse.link_unchanged(ctx.site_dir, previous, access.slug, mark):
+        if not reuse.link_unchanged(ctx.site_dir, previous, slug, mark):
             return None
-        slugs.append(access.slug)
+        slugs.append(slug)
     return DossierOutcome(
         known.dossier_id, known.diagnostics, tuple(slugs), known.key, cached=True, known=known
     )

@@ -96,7 +96,7 @@ def test_purge_destroys_the_rebuild_record_that_names_the_dossier(office: Path) 
 
     cache = BuildCache(office / CACHE_DIR, bytes.fromhex(SECRET), "configuration")
     folders = {
-        ident: Known("state", "0" * 40, ident, (), (("beneficiaire", 0),), None)
+        ident: Known("state", "0" * 40, ident, (), (("beneficiaire", 0, "slug"),), None)
         for ident in ("2026-014", "2026-021")
     }
     RebuildRecord.save(cache, office / "dossiers", folders, "verified")
