@@ -16,8 +16,10 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import importlib
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 
 from bilan_gen import __version__
 from bilan_gen.cache_db import execute, leftovers, query, remove_entries
-from bilan_gen.config import Options
+from bilan_gen.config import Options, project_secret
 from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
 from bilan_gen.diagnostics import Diagnostic, Severity
 from bilan_gen.errors import BilanError
@@ -33,6 +35,10 @@ from bilan_gen.guard import DossierFiles
 from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
+RECORD_PREFIX = "record-"
+"""The keys of rebuild records (:mod:`bilan_gen.rebuild`) start so; entries' never do."""
+CHECK_MEMO_DIR = CACHE_DIR / "check"
+"""Where ``bilan check`` remembers each folder's diagnostics (:func:`check_memo`)."""
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -46,18 +52,69 @@ def code_fingerprint() -> str:
     return hasher.hexdigest()
 
 
+def library_versions(*modules: str) -> tuple[str, ...]:
+    """Python's version and those of the libraries that parse and match a dossier (YAML,
+    with or without libyaml; the French stemmer), then of ``modules`` (by ``__version__``).
+
+    The stemmer has no version attribute: the source of its French stemmer stands for it.
+    """
+    import snowballstemmer
+    import yaml
+
+    stemmer = Path(snowballstemmer.__file__).with_name("french_stemmer.py")
+    try:
+        stemmer_digest = hashlib.sha256(stemmer.read_bytes()).hexdigest()
+    except OSError:
+        stemmer_digest = "?"
+    found = [
+        sys.version,
+        f"yaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+        f"snowballstemmer {stemmer_digest}",
+    ]
+    for name in modules:
+        found.append(f"{name} {getattr(importlib.import_module(name), '__version__', '?')}")
+    return tuple(found)
+
+
 def configuration_of(options: Options, *markdown: object) -> str:
     """Everything but the dossier's own files that its page depends on, as one string.
 
     Paths are made relative to the project, so a moved or freshly cloned project keeps its
-    cache; ``markdown`` is the site generator's Markdown configuration.
+    cache; ``markdown`` is the site generator's Markdown configuration: with it, the
+    versions of the Markdown and template libraries count too.
     """
     try:
         dossiers = options.dossiers_dir.relative_to(options.project_dir)
     except ValueError:
         dossiers = options.dossiers_dir
     portable = replace(options, project_dir=Path(), dossiers_dir=dossiers)
-    return repr((code_fingerprint(), portable, markdown))
+    libraries = library_versions(*(("markdown", "jinja2") if markdown else ()))
+    return repr((code_fingerprint(), libraries, portable, markdown))
+
+
+def check_memo(options: Options, environ: Mapping[str, str]) -> BuildCache | None:
+    """Where ``bilan check`` remembers each folder's diagnostics (encrypted like the build's
+    entries: messages may quote a dossier's text), or None: no cache, or no secret yet
+    (checking never creates one)."""
+    if not options.cache:
+        return None
+    if (
+        options.secret_env not in environ
+        and not (options.project_dir / options.secret_file).is_file()
+    ):
+        return None
+    try:
+        secret, _ = project_secret(options, environ)
+    except BilanError:
+        return None  # the build says what is wrong with the secret
+    return BuildCache(
+        options.project_dir / CHECK_MEMO_DIR, secret, "check:" + configuration_of(options)
+    )
+
+
+def diagnostics_entry(dossier_id: str, diagnostics: tuple[Diagnostic, ...]) -> CacheEntry:
+    """An entry that holds a check's diagnostics only (no page, nothing to look for)."""
+    return CacheEntry(dossier_id, diagnostics, (), Fingerprint(dossier_id), {}, {})
 
 
 @dataclass(frozen=True)
@@ -86,6 +143,9 @@ class BuildCache:
         self.cache_dir = cache_dir
         self._key = hkdf_sha256(secret, b"bilan-gen/v1/cache", b"cache entries", 32)
         self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
+        record = hmac.new(self._salt, b"rebuild record", hashlib.sha256).hexdigest()
+        self.record_key = RECORD_PREFIX + record[: 40 - len(RECORD_PREFIX)]
+        """Where :mod:`bilan_gen.rebuild` keeps its record for this configuration."""
 
     def key_for(self, files: DossierFiles) -> str:
         """The entry key of a dossier folder as it was read: a keyed hash of every entry
@@ -119,8 +179,36 @@ class BuildCache:
     def store(self, key: str, entry: CacheEntry, folder: Path) -> None:
         """Write the ``entry`` of the dossier in ``folder`` (a cache that cannot be written
         only costs time: the build goes on)."""
+        self.store_all([(key, entry, folder)])
+
+    def store_all(self, entries: Iterable[tuple[str, CacheEntry, Path]]) -> None:
+        """Write each (key, entry, folder), in one transaction."""
+        rows = [(key, self._sealed(key, entry, folder)) for key, entry, folder in entries]
+        if rows:
+            execute(self.cache_dir, "INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+
+    def _sealed(self, key: str, entry: CacheEntry, folder: Path) -> bytes:
         data = {"key": key, **_entry_to_json(entry, folder)}
-        blob = encrypt_payload(self._key, json.dumps(data, default=_encode_date).encode())
+        return encrypt_payload(self._key, json.dumps(data, default=_encode_date).encode())
+
+    def read(self, key: str) -> dict[str, Any] | None:
+        """The encrypted JSON object stored under ``key`` (None: absent, or it does not
+        decrypt to one written under that key, and is then removed)."""
+        rows = query(self.cache_dir, "SELECT blob FROM entries WHERE key = ?", (key,))
+        if not rows:
+            return None
+        try:
+            data = json.loads(decrypt_payload(self._key, rows[0][0]))
+            if not isinstance(data, dict) or data.get("key") != key:
+                raise ValueError("stored under another key")
+        except (ValueError, BilanError):
+            remove_entries(self.cache_dir, [key])
+            return None
+        return data
+
+    def write(self, key: str, data: dict[str, Any]) -> None:
+        """Store the JSON object ``data`` under ``key``, encrypted."""
+        blob = encrypt_payload(self._key, json.dumps({"key": key, **data}).encode())
         execute(self.cache_dir, "INSERT OR REPLACE INTO entries VALUES (?, ?)", [(key, blob)])
 
     def gram_cache(self) -> GramCache:
@@ -148,13 +236,15 @@ class BuildCache:
         return found
 
     def _belongs_to(self, blob: bytes, dossier_id: str) -> bool:
-        """Whether the encrypted entry ``blob`` is one of ``dossier_id`` (else, or unreadable:
-        not)."""
+        """Whether the encrypted entry ``blob`` is one of ``dossier_id``, or a record that
+        names it among others (else, or unreadable: not)."""
         try:
             data = json.loads(decrypt_payload(self._key, blob))
         except (ValueError, BilanError):
             return False
-        return isinstance(data, dict) and data.get("id") == dossier_id
+        if not isinstance(data, dict):
+            return False
+        return data.get("id") == dossier_id or dossier_id in (data.get("dossiers") or ())
 
     def prune(self, used: Iterable[str]) -> None:
         """Remove the entries this build did not use, and the files of the former layout."""

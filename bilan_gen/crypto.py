@@ -311,9 +311,12 @@ def load_or_create_secret(
 def make_private_dir(path: Path) -> None:
     """Create ``path`` readable by its owner only, with a ``.gitignore`` that ignores it all.
 
-    Like .pytest_cache: even if the project's .gitignore forgets it, git skips it.
+    Like .pytest_cache: even if the project's .gitignore forgets it, git skips it. Missing
+    parents are made owner-only too (``mkdir(parents=True)`` would give them the umask's).
     """
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for level in [*reversed(path.parents), path]:
+        if not level.exists():
+            level.mkdir(mode=0o700, exist_ok=True)
     ignore_path = path / ".gitignore"
     if not ignore_path.exists():
         ignore_path.write_text("# Created by bilan-gen: secrets and caches, never commit.\n*\n")

@@ -59,17 +59,22 @@ class VerifiedPages:
         page that ``mark`` (entry key, audience) gives and was verified; whether it was."""
         uri = page_uri(slug)
         known = self.previous.get(uri)
-        source = previous_site / uri
+        if known is None:
+            return False
+        source = os.path.join(previous_site, uri)
         try:
-            found = source.stat()
+            found = os.stat(source)
         except OSError:
             return False
         if known != [mark, found.st_ino, found.st_size, found.st_mtime_ns]:
             return False
-        target = site_dir / uri
+        target = os.path.join(site_dir, uri)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
+            try:
+                os.link(source, target)
+            except FileNotFoundError:  # the first page: its folder is made
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
         except OSError:
             return False
         self.verified[uri] = mark

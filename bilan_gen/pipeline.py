@@ -16,7 +16,6 @@ import datetime as dt
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from bilan_gen.cache import BuildCache, CacheEntry
@@ -25,34 +24,33 @@ from bilan_gen.diagnostics import Diagnostic, sort_diagnostics
 from bilan_gen.errors import BilanError
 from bilan_gen.guard import DossierFiles, FolderChangedError, load_folder, refusal_diagnostic
 from bilan_gen.loading import discover
-from bilan_gen.model import Beneficiaire, Dossier
+from bilan_gen.model import Dossier
 from bilan_gen.observations.site import with_observations
 from bilan_gen.page_reuse import VerifiedPages
 from bilan_gen.parallel import RunningMap, start_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
-    PAYLOAD_PLACEHOLDER,
     SHELL_URI,
-    access_from,
     audiences_of,
     encrypt_dossier,
-    fill_shell,
     page_uri,
     view_routes,
-    write_dossier_page,
 )
+from bilan_gen.rebuild import RebuildRecord, now_ns, state_of
 from bilan_gen.rendering import RenderedDossier, Renderer
-from bilan_gen.retention import retention_diagnostic, retention_state
-from bilan_gen.validation import check_duplicate_ids, check_files
-from bilan_gen.verify import (
-    Leak,
-    OutputIndex,
-    baseline_of,
-    check_dossier_page,
-    find_leaks,
-    fingerprint,
-    index_output,
+from bilan_gen.site_dossiers import (
+    DossierOutcome,
+    PublishContext,
+    Rendered,
+    empty_shell,
+    publish,
+    publish_known,
+    verification_digest,
 )
+from bilan_gen.validation import check_duplicate_ids, check_files
+from bilan_gen.verify import Leak, baseline_of, fingerprint, index_output
+
+__all__ = ["DossierOutcome", "Rendered", "empty_shell"]
 
 
 class ValidationFailed(BilanError):
@@ -86,53 +84,8 @@ class RenderContext:
     today: dt.date
     """The day of the build (the dossier home says until when it stays online)."""
     cache: BuildCache | None = None
-
-
-@dataclass(frozen=True)
-class PublishContext:
-    """What putting entries into the site needs, in the build's own process."""
-
-    options: Options
-    secret: bytes
-    site_dir: Path
-    shell_html: str
-    index: OutputIndex
-    baseline: set[int]
-    today: dt.date
-    """The day of the build, for retention (R6313-7)."""
-    previous_site: Path | None = None
-    """The published site: its pages that stay the same are linked, not written again."""
-    pages: VerifiedPages | None = None
-    """The pages the last build verified, linked without reading them again."""
-
-    @cached_property
-    def empty_shell(self) -> str:
-        """The shell page without a payload."""
-        return empty_shell(self.shell_html)
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """One dossier as a worker hands it over: its entry, or the errors that keep it out."""
-
-    folder: Path
-    entry: CacheEntry | None
-    diagnostics: tuple[Diagnostic, ...]
-    key: str | None = None
-    cached: bool = False
-
-
-@dataclass(frozen=True)
-class DossierOutcome:
-    """What became of one dossier in a build."""
-
-    dossier_id: str
-    diagnostics: tuple[Diagnostic, ...]
-    slugs: tuple[str, ...] = ()
-    """The pages written: the beneficiary's, then each third party's."""
-    cache_key: str | None = None
-    cached: bool = False
-    leaks: tuple[Leak, ...] = ()
+    record: RebuildRecord | None = None
+    """What the last build knew of each folder (a rebuild lists them, reads the changed)."""
 
 
 @dataclass(frozen=True)
@@ -188,60 +141,48 @@ def _entry_for(
 
 
 def _render_one(folder: Path) -> Rendered:
+    """One dossier: its folder as the rebuild record knows it when unchanged (nothing read),
+    else :func:`render_folder`."""
+    ctx: RenderContext = worker_context()
+    known = ctx.record.unchanged(folder) if ctx.record is not None else None
+    if known is not None:
+        return Rendered(folder, None, known.diagnostics, known.key, cached=True, known=known)
+    return render_folder(folder, ctx)
+
+
+def render_folder(folder: Path, ctx: RenderContext) -> Rendered:
     """One dossier, from the cache or validated, rendered and encrypted (then cached).
 
     The folder is read once, through the guarded path: the cache key, the check, the pages
     and the fingerprint all come from the same bytes.
     """
-    ctx: RenderContext = worker_context()
+    read_ns = now_ns()
     files = load_folder(folder, ctx.options.limits)
+    state = state_of(files, read_ns) if ctx.record is not None else None
     key = ctx.cache.key_for(files) if ctx.cache else None
     entry = ctx.cache.load(key, folder) if ctx.cache and key else None
     if entry is not None:
-        return Rendered(folder, entry, entry.diagnostics, key, cached=True)
+        return Rendered(folder, entry, entry.diagnostics, key, cached=True, state=state)
     entry, diagnostics = _entry_for(files, ctx)
     if entry is not None and ctx.cache and key:
         ctx.cache.store(key, entry, folder)
-    return Rendered(folder, entry, diagnostics, key)
+    return Rendered(folder, entry, diagnostics, key, state=state)
 
 
-def _retention(entry: CacheEntry, folder: Path, ctx: PublishContext) -> Diagnostic | None:
-    """R6313-7: the warning that drops a dossier past its grace period or retention, else None."""
-    ident = entry.admin.get("beneficiaire") or {}
-    names = Beneficiaire(ident.get("prenom"), ident.get("nom"), ident.get("email"))
-    dossier = Dossier(entry.dossier_id, folder, names, entry.admin, entry.lines, {})
-    state = retention_state(dossier, ctx.today, ctx.options.delai_grace_jours)
-    return retention_diagnostic(dossier, state)
-
-
-def _publish(rendered: Rendered, ctx: PublishContext) -> DossierOutcome:
-    """One dossier's pages: written (or linked), read back, its needles looked up."""
-    entry, key, cached = rendered.entry, rendered.key, rendered.cached
+def _publish(rendered: Rendered, ctx: PublishContext, render: RenderContext) -> DossierOutcome:
+    """One dossier into the site: an unchanged folder's verified pages linked, else its
+    entry's pages (an unchanged folder's entry loaded from the cache, or made again here)."""
+    known = rendered.known
+    if known is None:
+        return publish(rendered, ctx)
+    outcome = publish_known(known, ctx)
+    if outcome is not None:
+        return outcome
+    entry = render.cache.load(known.key, rendered.folder) if render.cache else None
     if entry is None:
-        return DossierOutcome(rendered.folder.name, rendered.diagnostics)
-    dropped = _retention(entry, rendered.folder, ctx)
-    if dropped is not None:  # not published; its pages are pruned
-        return DossierOutcome(entry.dossier_id, (*entry.diagnostics, dropped), (), key, cached)
-    leaks = find_leaks(entry.fingerprint, ctx.index, ctx.baseline)
-    slugs = []
-    reuse = ctx.pages if key is not None and ctx.previous_site is not None else None
-    for audience, rotation, payload in entry.pages:
-        access = access_from(entry.dossier_id, rotation, ctx.secret, audience)
-        slugs.append(access.slug)
-        mark = f"{key}:{audience}:{rotation}"
-        previous = ctx.previous_site
-        if reuse and previous and reuse.link_unchanged(ctx.site_dir, previous, access.slug, mark):
-            continue
-        page = fill_shell(ctx.shell_html, payload)
-        written = write_dossier_page(ctx.site_dir, access, page, ctx.previous_site)
-        bad_page = check_dossier_page(written, ctx.empty_shell, entry.dossier_id)
-        if bad_page:
-            leaks.append(bad_page)
-        elif reuse:
-            reuse.record(access.slug, mark)
-    return DossierOutcome(
-        entry.dossier_id, entry.diagnostics, tuple(slugs), key, cached, tuple(leaks)
-    )
+        return publish(render_folder(rendered.folder, render), ctx)
+    full = Rendered(rendered.folder, entry, entry.diagnostics, known.key, True, known.state)
+    return publish(full, ctx)
 
 
 class Prepared:
@@ -257,9 +198,10 @@ class Prepared:
     ) -> None:
         self.options, self.secret, self.cache, self.today = options, secret, cache, today
         self.folders, self.tree = discover(options.dossiers_dir)
-        context = RenderContext(options, secret, renderer, today, cache)
+        record = RebuildRecord.load(cache, options.dossiers_dir) if cache is not None else None
+        self.context = RenderContext(options, secret, renderer, today, cache, record)
         self._running: RunningMap[Path, Rendered] | None = start_map(
-            _render_one, self.folders, context
+            _render_one, self.folders, self.context
         )
 
     def results(self) -> Iterator[Rendered]:
@@ -318,18 +260,23 @@ def build_dossiers(
     cache = prepared.cache
     tree = [*prepared.tree, *check_duplicate_ids(prepared.folders)]
     grams = cache.gram_cache() if cache is not None else None
+    texts = list(generic_texts)
+    index = index_output(site_dir, theme_dirs, grams)
     context = PublishContext(
         prepared.options,
         prepared.secret,
         site_dir,
         shell_html,
-        index_output(site_dir, theme_dirs, grams),
-        baseline_of(generic_texts, grams),
+        index,
+        baseline_of(texts, grams),
         today or prepared.today,
         previous_site if previous_site is not None and previous_site.is_dir() else None,
         VerifiedPages.load(cache.cache_dir, shell_html) if cache is not None else None,
+        prepared.context.record,
+        verification_digest(index, texts),
     )
-    outcomes = [_publish(rendered, context) for rendered in prepared.results()]
+    render = prepared.context
+    outcomes = [_publish(rendered, context, render) for rendered in prepared.results()]
     diagnostics = sort_diagnostics([*tree, *(d for o in outcomes for d in o.diagnostics)])
     if any(d.is_error for d in diagnostics):
         raise ValidationFailed(diagnostics)
@@ -341,16 +288,13 @@ def build_dossiers(
     if leaks:
         raise LeakFound(leaks, site_dir)
     if cache is not None and grams is not None:
-        cache.prune(o.cache_key for o in outcomes if o.cache_key)
+        cache.prune([*(o.cache_key for o in outcomes if o.cache_key), cache.record_key])
         grams.prune()
+        known = {o.dossier_id: o.known for o in outcomes if o.known is not None}
+        RebuildRecord.save(cache, prepared.options.dossiers_dir, known, context.verified)
     if context.pages is not None:
         context.pages.save(site_dir)
     return BuildReport(tuple(diagnostics), tuple(outcomes))
-
-
-def empty_shell(shell_html: str) -> str:
-    """The shell page without a payload: the generic « open a dossier » page."""
-    return shell_html.replace(PAYLOAD_PLACEHOLDER, "")
 
 
 def prune_dossier_pages(site_dir: Path, slugs: Iterable[str]) -> None:

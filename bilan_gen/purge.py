@@ -1,10 +1,11 @@
-"""Destroy dossiers (R6313-7): the folder, its PDFs, its build cache, and a register line.
+"""Destroy dossiers (R6313-7): the folder, its PDFs, its cached entries, a register line.
 
 :func:`plan_purge` lists what would go, without touching anything; :func:`execute_purge`
-deletes exactly those paths and cache entries and appends one line per dossier to the
-destruction register (``registre-destructions.csv`` at the project root, kept in Git, never
-published): the id, the date, what was destroyed and on what ground — no name, no content.
-Nothing else is touched. Git history, backups, CI artefacts and the published site are
+deletes exactly those paths and the entries of the build cache and of ``bilan check``'s
+memo, and appends one line per dossier to the destruction register
+(``registre-destructions.csv`` at the project root, kept in Git, never published): the
+id, the date, what was destroyed and on what ground — no name, no content. Nothing else is
+touched. Git history, backups, CI artefacts and the published site are
 beyond a working tree: :func:`format_history_commands` says what to run.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilan_gen.atrest.shred import Rotation, destroy_keys, is_encrypted_repository
-from bilan_gen.cache import CACHE_DIR, BuildCache
+from bilan_gen.cache import CACHE_DIR, CHECK_MEMO_DIR, BuildCache
 from bilan_gen.cache_db import close_connections, has_entries, leftovers, remove_entries
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
@@ -48,6 +49,8 @@ class PurgeTarget:
     """Why it is destroyed, in French, dates only."""
     cache_files: tuple[Path, ...] = ()
     """Its entries in the cache's former layout, one file each (before a build prunes them)."""
+    memo_entries: tuple[str, ...] = ()
+    """The keys of its entries in ``bilan check``'s memo (``.bilan/cache/check/``)."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -61,7 +64,7 @@ class PurgeTarget:
         parts = [f"dossier ({files} fichier{'s' if files > 1 else ''})"]
         if self.prints:
             parts.append(f"impressions ({len(self.prints)})")
-        cached = len(self.cache_entries) + len(self.cache_files)
+        cached = len(self.cache_entries) + len(self.cache_files) + len(self.memo_entries)
         if cached:
             parts.append(f"cache ({cached})")
         return " ; ".join(parts)
@@ -127,10 +130,22 @@ def cache_entries(
     return cache.entries_of(dossier_id), sorted({*named, *cache.leftovers_of(dossier_id)})
 
 
+def memo_entries(options: Options, dossier_id: str, secret: bytes | None) -> list[str]:
+    """The keys of one dossier's entries in ``bilan check``'s memo (none without the secret).
+
+    Raises:
+        CacheUnreadable: The memo cannot be read now.
+    """
+    if secret is None:
+        return []
+    return BuildCache(options.project_dir / CHECK_MEMO_DIR, secret, "").entries_of(dossier_id)
+
+
 def unattributed_cache(options: Options, env: Mapping[str, str] = os.environ) -> bool:
-    """Whether the build cache holds entries that cannot be attributed (no site secret)."""
-    cache_dir = options.project_dir / CACHE_DIR
-    return site_secret(options, env) is None and has_entries(cache_dir)
+    """Whether the build cache or the check memo holds entries that cannot be attributed
+    (no site secret)."""
+    caches = (options.project_dir / CACHE_DIR, options.project_dir / CHECK_MEMO_DIR)
+    return site_secret(options, env) is None and any(has_entries(c) for c in caches)
 
 
 def plan_purge(
@@ -142,7 +157,8 @@ def plan_purge(
     """What destroying ``folders`` would delete, and on what ground. Touches nothing.
 
     Raises:
-        CacheUnreadable: The build cache cannot be read now, so its entries cannot be found.
+        CacheUnreadable: The build cache or the check memo cannot be read now, so their
+            entries cannot be found.
         BilanError: A dossier or ``impressions/`` is a link: nothing is deleted through one.
     """
     secret = site_secret(options, env)
@@ -165,6 +181,7 @@ def plan_purge(
                 cache_entries=tuple(keys),
                 ground=ground,
                 cache_files=tuple(files),
+                memo_entries=tuple(memo_entries(options, folder.name, secret)),
             )
         )
     return targets
@@ -212,16 +229,18 @@ def execute_purge(
     """
     rows: list[tuple[str, ...]] = []
     cache_dir = options.project_dir / CACHE_DIR
+    memo_dir = options.project_dir / CHECK_MEMO_DIR
     rotation = None
     if is_encrypted_repository(options.project_dir):
         rotation = destroy_keys(options.project_dir, (t.dossier_id for t in targets), env)
     try:
         for target in targets:
-            if not remove_entries(cache_dir, target.cache_entries):
+            caches = ((cache_dir, target.cache_entries), (memo_dir, target.memo_entries))
+            if not all(remove_entries(where, keys) for where, keys in caches):
                 raise BilanError(
                     f"{target.dossier_id} non détruit : son cache de construction n'a pu être "
-                    f"effacé (construction en cours ?) ; relancez, ou supprimez "
-                    f"{CACHE_DIR.as_posix()}/"
+                    f"effacé (construction ou vérification en cours ?) ; relancez, ou "
+                    f"supprimez {CACHE_DIR.as_posix()}/"
                 )
             elements = target.elements
             if rotation is not None:

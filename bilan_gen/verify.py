@@ -75,6 +75,9 @@ class OutputIndex:
     """SHA-256 of every file's bytes → that file."""
     texts: list[tuple[Path, str]] = field(default_factory=list)
     """Every distinct text, to look for base64 copies of annexes."""
+    digest: str = ""
+    """Of every file indexed: its path, the digest of its bytes, whether it was taken for
+    the theme's own (all the index depends on)."""
 
 
 def tokens_of(text: str) -> list[str]:
@@ -187,13 +190,17 @@ def index_output(
     theme = list(theme_dirs)
     seen: set[str] = set()
     found: list[tuple[Path, Iterable[int]]] = []
+    summary = hashlib.sha256()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(site_dir).as_posix()
         found.append((path, _grams(rel, _SIZES, None)))
         data = read_output(path)
-        index.blobs.setdefault(hashlib.sha256(data).hexdigest(), path)
+        blob = hashlib.sha256(data).hexdigest()
+        index.blobs.setdefault(blob, path)
         name = rel[:-3] if rel.endswith(".gz") else rel
-        if not name.lower().endswith(TEXT_SUFFIXES) or _is_theme_copy(rel, data, theme):
+        skipped = not name.lower().endswith(TEXT_SUFFIXES) or _is_theme_copy(rel, data, theme)
+        summary.update(f"{rel}\0{blob}\0{skipped}\n".encode())
+        if skipped:
             continue
         # Payloads are ciphertext: their base64 would only give random "words".
         text = strip_payload(data.decode("utf-8", errors="replace"))[0]
@@ -204,6 +211,7 @@ def index_output(
             found.append((path, _grams(text, _SIZES, grams)))
     for path, keys in reversed(found):  # the first file that holds a gram is the one named
         index.grams.update(dict.fromkeys(keys, path))
+    index.digest = summary.hexdigest()
     return index
 
 

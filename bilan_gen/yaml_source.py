@@ -19,6 +19,7 @@ except AttributeError:  # pragma: no cover - pure-Python fallback
     _Loader = yaml.SafeLoader
 
 KeyPath = tuple[str | int, ...]
+_STR_TAG = "tag:yaml.org,2002:str"
 
 MAX_NODES = 100_000  # guards against alias bombs ("billion laughs")
 
@@ -172,6 +173,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # what SafeConstructor gives, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except Exception:  # noqa: BLE001 - any unconstructible scalar keeps its source text

@@ -5,6 +5,7 @@ Each command lives in its own module of this package and is registered on :data:
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
@@ -24,7 +25,41 @@ def load_context_options(ctx: click.Context) -> tuple[Options, list[Diagnostic]]
     return load_options(config_path)
 
 
-@click.group(context_settings=CONTEXT)
+COMMANDS = {
+    "check": "check",
+    "new": "new",
+    "access": "access",
+    "pdf": "pdf",
+    "status": "status",
+    "preview": "preview",
+    "schema": "schema",
+    "purge": "purge",
+    "audit": "audit",
+    "init": "init",
+    "rewrite-history": "rewrite_history",
+    "guide": "guide",
+    "observations": "observations",
+}
+"""Each command's name and its module in this package (``--help`` sorts them)."""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs (or help is
+    asked): ``bilan check`` does not pay for the renderer, the PDF batch or the server."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(f"bilan_gen.cli.{module}"), module)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.option(
     "-f",
     "--config-file",
@@ -73,39 +108,3 @@ def folders_by_id(folders: list[Path], ids: tuple[str, ...], dossiers_dir: Path)
             f"dossier(s) introuvable(s) : {', '.join(missing)}", param_hint="ID"
         )
     return [known[i] for i in dict.fromkeys(ids)]
-
-
-def _register_commands() -> None:
-    from bilan_gen.cli.access import access
-    from bilan_gen.cli.audit import audit
-    from bilan_gen.cli.check import check
-    from bilan_gen.cli.guide import guide
-    from bilan_gen.cli.init import init
-    from bilan_gen.cli.new import new
-    from bilan_gen.cli.observations import observations
-    from bilan_gen.cli.pdf import pdf
-    from bilan_gen.cli.preview import preview
-    from bilan_gen.cli.purge import purge
-    from bilan_gen.cli.rewrite_history import rewrite_history
-    from bilan_gen.cli.schema import schema
-    from bilan_gen.cli.status import status
-
-    for command in (
-        check,
-        new,
-        access,
-        pdf,
-        status,
-        preview,
-        schema,
-        purge,
-        audit,
-        init,
-        rewrite_history,
-        guide,
-        observations,
-    ):
-        main.add_command(command)
-
-
-_register_commands()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bilan_gen.cache import check_memo
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import (
@@ -124,7 +125,7 @@ def check(
         raise click.BadParameter(f"code inconnu « {unknown[0]} »{hint}", param_hint="--code")
     options, diags = load_context_options(ctx)
     folders, files = _selection(paths, options)
-    count, found = check_diagnostics(options, folders)
+    count, found = check_diagnostics(options, folders, check_memo(options, os.environ))
     diags += found
     if files is not None:
         diags = [d for d in diags if d.path.resolve() in files]

@@ -9,7 +9,7 @@ import click
 
 from bilan_gen.atrest import KEYRING_DIR
 from bilan_gen.atrest.shred import Rotation
-from bilan_gen.cache import CACHE_DIR
+from bilan_gen.cache import CACHE_DIR, CHECK_MEMO_DIR
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import display_path
@@ -59,6 +59,9 @@ def _describe(target: PurgeTarget) -> list[str]:
     if target.cache_entries:
         count = len(target.cache_entries)
         lines.append(f"  {CACHE_DIR.as_posix()}/ : {count} entrée(s) du cache de construction")
+    if target.memo_entries:
+        count = len(target.memo_entries)
+        lines.append(f"  {CHECK_MEMO_DIR.as_posix()}/ : {count} entrée(s) de bilan check")
     return lines
 
 

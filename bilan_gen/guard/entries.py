@@ -69,6 +69,9 @@ class Entry:
     kind: EntryKind
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    """Its last change of content or metadata (no user can set it back)."""
+    ino: int = 0
 
 
 class Why(enum.Enum):
@@ -237,7 +240,14 @@ def _walk(
             found = item.stat(follow_symlinks=False)
         except OSError:
             continue  # removed since it was listed
-        entry = Entry(rel, kind_of(found.st_mode), found.st_size, found.st_mtime_ns)
+        entry = Entry(
+            rel,
+            kind_of(found.st_mode),
+            found.st_size,
+            found.st_mtime_ns,
+            found.st_ctime_ns,
+            found.st_ino,
+        )
         out.append(entry)
         if entry.kind is EntryKind.FILE:
             if on_file is not None:

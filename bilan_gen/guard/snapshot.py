@@ -137,10 +137,13 @@ class DossierFiles:
         problems: tuple[Diagnostic, ...],
         limits: Limits,
         opened: bool = True,
+        encrypted: bool = False,
     ) -> None:
         self.folder, self.entries, self.problems, self.limits = folder, entries, problems, limits
         self.opened = opened
         """False when the folder itself was refused (a link, not a directory…)."""
+        self.encrypted = encrypted
+        """Whether a file was encrypted at rest (its clear text depends on the keys here)."""
         self._contents = contents
         self._kinds = {e.rel: e.kind for e in entries}
 
@@ -184,6 +187,7 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
     """Read the dossier folder ``folder`` through the guarded path (it never raises)."""
     contents: dict[str, Content] = {}
     problems: list[Diagnostic] = []
+    encrypted: list[str] = []
 
     def refuse(refused: EntryRefused) -> None:
         if refused.kind is EntryKind.LINK and refused.rel.rpartition("/")[2].startswith(EMACS_LOCK):
@@ -202,12 +206,14 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
         keep = name.lower().endswith(TEXT_SUFFIXES) and entry.size <= limits.text_bytes
         try:
             content = read_at(dir_fd, name, entry.rel, limit, keep)
-            contents[entry.rel] = plain_content(
+            contents[entry.rel] = plain = plain_content(
                 folder,
                 entry.rel,
                 content,
                 lambda: read_at(dir_fd, name, entry.rel, limit, True).data or b"",
             )
+            if plain is not content:
+                encrypted.append(entry.rel)
         except EntryRefused as exc:
             refuse(exc)
 
@@ -216,4 +222,6 @@ def load_folder(folder: Path, limits: Limits) -> DossierFiles:
     except EntryRefused as exc:
         problem = refusal_diagnostic(folder, exc, limits)
         return DossierFiles(folder, (), {}, (problem,), limits, opened=False)
-    return DossierFiles(folder, tuple(entries), contents, tuple(problems), limits)
+    return DossierFiles(
+        folder, tuple(entries), contents, tuple(problems), limits, encrypted=bool(encrypted)
+    )

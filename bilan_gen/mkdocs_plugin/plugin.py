@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 from bilan_gen import parallel, pipeline, shell, staging
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping, project_secret
+from bilan_gen.crypto import make_private_dir
 from bilan_gen.diagnostics import Diagnostic
 from bilan_gen.errors import BilanError
 from bilan_gen.mkdocs_plugin import site_pages
@@ -136,8 +137,7 @@ class BilanPlugin(BasePlugin[BilanConfig]):
         assert self.options is not None
         if self.options.cache and env.bytecode_cache is None:
             folder = self.options.project_dir / CACHE_DIR / "jinja"
-            for level in (folder.parent.parent, folder.parent, folder):
-                level.mkdir(mode=0o700, exist_ok=True)  # private, as the build cache
+            make_private_dir(folder)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
 

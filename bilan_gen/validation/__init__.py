@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilan_gen.cache import BuildCache as CheckMemo
+from bilan_gen.cache import diagnostics_entry
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic, error, redact, sort_diagnostics
 from bilan_gen.guard import DossierFiles, load_folder
@@ -109,12 +111,14 @@ def _check_task(folder: Path) -> CheckedDossier:
 
 
 def check_diagnostics(
-    options: Options, folders: Iterable[Path] | None = None
+    options: Options, folders: Iterable[Path] | None = None, memo: CheckMemo | None = None
 ) -> tuple[int, list[Diagnostic]]:
     """Like :func:`check_project`, for diagnostics only: how many dossiers, and every problem.
 
     Workers send back diagnostics alone, not the dossiers' text: ``bilan check`` on thousands
-    of dossiers stays fast and small.
+    of dossiers stays fast and small. With ``memo``, a folder whose files are byte for byte
+    those of an earlier check (same code, libraries and options) gets that check's
+    diagnostics; what was checked anew is remembered, in one transaction.
     """
     all_folders, tree_diags = discover(options.dossiers_dir)
     if folders is None:
@@ -123,10 +127,32 @@ def check_diagnostics(
     else:
         tree_diags = []
     chosen = list(folders)
-    found = parallel_map(_diagnostics_task, chosen, options)
-    return len(chosen), sort_diagnostics([*tree_diags, *(d for group in found for d in group)])
+    found = parallel_map(_diagnostics_task, chosen, (options, memo))
+    if memo is not None:
+        fresh = [
+            (k, diagnostics_entry(f.name, d), f)
+            for f, (k, d, new) in zip(chosen, found, strict=True)
+            if k and new
+        ]
+        memo.store_all(fresh)
+        if len(chosen) == len(all_folders):
+            memo.prune(key for key, _, _ in found if key)
+    return len(chosen), sort_diagnostics(
+        [*tree_diags, *(d for _, group, _ in found for d in group)]
+    )
 
 
-def _diagnostics_task(folder: Path) -> tuple[Diagnostic, ...]:
-    options: Options = worker_context()
-    return check_dossier(folder, options).diagnostics
+def _diagnostics_task(folder: Path) -> tuple[str | None, tuple[Diagnostic, ...], bool]:
+    """(memo key or None, diagnostics, whether they were found anew) of one folder.
+
+    A folder the guarded read refused something of is never remembered: those messages
+    depend on more than its bytes (permissions, the keys of files encrypted in Git).
+    """
+    options, memo = worker_context()
+    files = load_folder(folder, options.limits)
+    key = memo.key_for(files) if memo is not None and not files.problems else None
+    if memo is not None and key is not None:
+        remembered = memo.load(key, folder)
+        if remembered is not None:
+            return key, remembered.diagnostics, False
+    return key, check_files(files, options).diagnostics, True

@@ -48,3 +48,25 @@ def test_unknown_command_is_french() -> None:
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"], prog_name="bilan")
     assert (result.exit_code, result.output) == (0, f"bilan-gen {version('bilan-gen')}\n")
+
+
+def test_every_command_module_is_registered() -> None:
+    # Commands are imported lazily from a table: a module missing from it is a command that
+    # exists but cannot be run.
+    import pkgutil
+
+    import click
+
+    import bilan_gen.cli as package
+    from bilan_gen.cli import COMMANDS
+
+    commands = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):  # __main__ runs the command line when imported
+            continue
+        module = __import__(f"bilan_gen.cli.{info.name}", fromlist=[info.name])
+        if isinstance(getattr(module, info.name, None), click.Command):
+            commands.add(info.name)
+    assert commands == set(COMMANDS.values())
+    for name in COMMANDS:
+        assert _help(name).startswith(f"Utilisation : bilan {name} ")
