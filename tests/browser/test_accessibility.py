@@ -35,6 +35,7 @@ from a11y import (
     LOCKED,
     LOGOUT,
     MALFORMED_CODE,
+    OBS_ARMOUR,
     OBS_DOWNLOAD,
     OBS_MAILTO,
     PHONE_320,
@@ -235,6 +236,9 @@ OVERFLOW_JS = """() => {
     .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
     .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className);
 }"""
+ARMOUR_JS = """boxes => boxes.filter(b => b.checkVisibility()).map(b => ({
+  wraps: b.scrollWidth <= b.clientWidth + 1,
+  lines: b.value.split('\\n').filter(l => l.length >= 64).length}))"""
 TABLES_JS = """(content) => [...document.querySelectorAll(content + ' table')].map(t => {
   const box = t.parentElement;
   return {boxed: box.classList.contains('bilan-table-scroll'),
@@ -249,13 +253,16 @@ def test_no_page_scrolls_sideways(
     new_context: NewContext, site: Site, window: dict[str, Any]
 ) -> None:
     page = new_context(**window).new_page()
-    overflowing, tables = {}, []
+    overflowing, tables, armours = {}, [], []
     for state in walk_states(page, site):
         culprits = page.evaluate(OVERFLOW_JS)
         if culprits:
             overflowing[state] = culprits
         tables += page.evaluate(TABLES_JS, CONTENT)
+        armours += page.locator(OBS_ARMOUR).evaluate_all(ARMOUR_JS)
     assert overflowing == {}
+    # The encrypted observations (lines of 64 characters without a space) wrap in their box.
+    assert armours and all(a["wraps"] and a["lines"] >= 2 for a in armours), armours
     assert tables and all(t["boxed"] for t in tables), tables
     scrolling = [t for t in tables if t["overflows"]]
     if window is PHONE_320:
