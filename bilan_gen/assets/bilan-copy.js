@@ -66,6 +66,9 @@
     '  border-top: 2px solid var(--md-default-fg-color--lightest, #ddd); }',
     '.bilan-copie-page.bilan-copie-impression { border-top: none; }',
     '.bilan-copie-sommaire ol { margin-top: .2rem; }',
+    '/* No sticky header here: a page the contents lead to comes to the top of the window. */',
+    'html { scroll-padding-top: 0; }',
+    '.bilan-copie-page:target { scroll-margin-top: .5rem; }',
     '/* WCAG 1.4.1: a link in running text is not told by its colour alone. */',
     '.md-typeset .bilan-copie-page a:not(.headerlink) { text-decoration: underline; }',
     '@media screen and (max-width: 40em) { .bilan-print { padding: 1rem; } }',
@@ -283,6 +286,7 @@
       });
     var pages = copiedPages(payload);
     var routes = pages.map(function (p) { return p.route; });
+    var tableNames = {};
     var inner = element(doc, body, 'div', 'md-container');
     inner = element(doc, inner, 'main', 'md-main');
     inner = element(doc, inner, 'div', 'md-main__inner md-grid');
@@ -290,7 +294,9 @@
     inner = element(doc, inner, 'div', 'md-content__inner md-typeset');
     inner.appendChild(header(doc, payload, pages, now));
     pages.forEach(function (page) {
-      inner.appendChild(pageSection(doc, page, payload.annexes || {}, routes));
+      var section = pageSection(doc, page, payload.annexes || {}, routes);
+      boxTables(doc, section, tableNames);
+      inner.appendChild(section);
     });
   }
 
@@ -342,8 +348,37 @@
     }
     if (!heading.id) { heading.id = page.route + '--titre'; }
     section.setAttribute('aria-labelledby', heading.id);
+    // WCAG 2.4.3: « Sommaire » moves focus to the page it names (no script in the copy: a
+    // fragment link focuses its target when the target can take focus).
+    section.setAttribute('tabindex', '-1');
     while (holder.firstChild) { section.appendChild(holder.firstChild); }
     return section;
+  }
+
+  // WCAG 1.4.10, 2.1.1: as on the site (bilan-site.js), a table scrolls in its own box, never
+  // the page, and the keyboard reaches that box. With no script to tell which tables overflow,
+  // every box can take focus; landmarks need distinct names, hence the count.
+  function boxTables(doc, section, names) {
+    section.querySelectorAll('table').forEach(function (table) {
+      var box = doc.createElement('div');
+      box.className = 'bilan-table-scroll';
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+      var name = tableName(box);
+      names[name] = (names[name] || 0) + 1;
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', names[name] > 1 ? name + ' (' + names[name] + ')' : name);
+    });
+  }
+
+  function tableName(box) {
+    var caption = box.querySelector('caption');
+    if (caption) { return caption.textContent.trim(); }
+    for (var node = box.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) { return 'Tableau\u00a0: ' + node.textContent.trim(); }
+    }
+    return 'Tableau';
   }
 
   // Each page keeps its ids under its own prefix; nothing in it may run or load.

@@ -48,7 +48,9 @@
     failed: 'Le chiffrement a \u00e9chou\u00e9\u00a0: rechargez la page et r\u00e9essayez.',
     ready: 'Vos observations sont chiffr\u00e9es',
     readyHelp: 'Seul votre organisme peut les lire. Envoyez-les \u00e0 votre consultant\u00a0:',
-    download: 'T\u00e9l\u00e9charger le fichier',
+    // RGAA 6.1: link names that say what they carry, read out of context (a links list).
+    download: 'T\u00e9l\u00e9charger mes observations chiffr\u00e9es',
+    send: 'Envoyer mes observations par e-mail \u00e0 ',
     armour: 'Afficher le texte chiffr\u00e9 (\u00e0 copier dans un e-mail)',
     armourLabel: 'Texte chiffr\u00e9 de vos observations',
     again: 'Si vous modifiez votre texte, chiffrez-le de nouveau et n\u2019envoyez que la derni\u00e8re version.',
@@ -204,7 +206,7 @@
     var href = fits ? full : mailtoHref(contact.email,
       'Bonjour,\n\nVous trouverez en pi\u00e8ce jointe mes observations chiffr\u00e9es sur mon document de synth\u00e8se (fichier ' + fileName + ').\n');
     var link = element('a', { href: href, class: 'md-button md-button--primary', 'data-bilan-observations-mailto': fits ? 'complet' : 'piece-jointe' },
-      'Envoyer par e-mail \u00e0 ' + (contact.nom || contact.email));
+      TEXT.send + (contact.nom || contact.email));
     box.appendChild(element('p')).appendChild(link);
     box.appendChild(element('p', { class: 'bilan-aide' }, fits
       ? 'Votre messagerie s\u2019ouvre avec le message pr\u00eat \u00e0 partir. Si elle ne s\u2019ouvre pas, t\u00e9l\u00e9chargez le fichier et joignez-le \u00e0 un e-mail \u00e0 ' + who + '.'
@@ -219,15 +221,17 @@
     var fileName = 'observations-' + today() + '.txt';
     if (state.fileUrl) { URL.revokeObjectURL(state.fileUrl); }
     state.fileUrl = URL.createObjectURL(new Blob([TEXT.fileIntro + state.armoured], { type: 'text/plain;charset=utf-8' }));
-    var heading = element('h3', { tabindex: '-1' }, TEXT.ready);
+    var heading = element('h3', { tabindex: '-1', 'data-bilan-observations-ready': '' }, TEXT.ready);
     result.appendChild(heading);
     result.appendChild(element('p', {}, TEXT.readyHelp));
     result.appendChild(contactLinks(settings, fileName));
     var download = element('a', { href: state.fileUrl, download: fileName, class: 'md-button', 'data-bilan-observations-download': '' }, TEXT.download);
     result.appendChild(element('p')).appendChild(download);
     var details = element('details');
-    details.appendChild(element('summary', {}, TEXT.armour));
-    var text = element('textarea', { readonly: '', rows: '8', 'aria-label': TEXT.armourLabel, 'data-bilan-observations-armour': '', spellcheck: 'false' });
+    details.appendChild(element('summary', { 'data-bilan-observations-show': '' }, TEXT.armour));
+    // RGAA 11.1, 11.2: a visible label, not only an aria-label.
+    details.appendChild(element('label', { for: 'bilan-observations-armure' }, TEXT.armourLabel));
+    var text = element('textarea', { id: 'bilan-observations-armure', readonly: '', rows: '8', 'data-bilan-observations-armour': '', spellcheck: 'false' });
     text.value = state.armoured;
     details.appendChild(text);
     result.appendChild(details);
@@ -278,12 +282,13 @@
     var form = element('form', { 'data-bilan-observations-form': '', novalidate: '' });
     form.appendChild(element('label', { for: 'bilan-observations-texte' }, TEXT.label));
     form.appendChild(element('p', { id: 'bilan-observations-aide', class: 'bilan-aide' }, TEXT.help));
-    var area = element('textarea', { id: 'bilan-observations-texte', rows: '8', maxlength: String(MAX_CHARS), 'aria-describedby': 'bilan-observations-aide bilan-observations-compte', 'data-bilan-observations-text': '' });
+    // RGAA 11.10: the error (role=alert) describes the field, as the access form's does.
+    var area = element('textarea', { id: 'bilan-observations-texte', rows: '8', maxlength: String(MAX_CHARS), 'aria-describedby': 'bilan-observations-aide bilan-observations-compte bilan-observations-erreur', 'data-bilan-observations-text': '' });
     area.value = state.draft;
     form.appendChild(area);
     var count = element('p', { id: 'bilan-observations-compte', class: 'bilan-aide' });
     form.appendChild(count);
-    form.appendChild(element('p', { class: 'bilan-erreur', role: 'alert', 'data-bilan-observations-error': '', hidden: '' }));
+    form.appendChild(element('p', { id: 'bilan-observations-erreur', class: 'bilan-erreur', role: 'alert', 'data-bilan-observations-error': '', hidden: '' }));
     form.appendChild(element('button', { type: 'submit', class: 'md-button md-button--primary', 'data-bilan-observations-submit': '' }, TEXT.submit));
     section.appendChild(form);
     section.appendChild(element('div', { class: 'bilan-observations-resultat', 'data-bilan-observations-result': '', hidden: '' }));

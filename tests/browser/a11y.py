@@ -36,6 +36,25 @@ TAB = "[data-bilan-nav] [data-bilan-route]"
 LOGOUT = "[data-bilan-logout]"
 PRINT = "[data-bilan-print]"
 BACK = "[data-bilan-back]"
+COPY = "[data-bilan-copy]"
+"""« Télécharger mon dossier » (bilan-copy.js): on the dossier's home and beside « Imprimer »."""
+COPY_STATUS = "[data-bilan-copy-status]"
+OBSERVATIONS = "[data-bilan-observations]"
+"""« Mes observations » (bilan-observations.js), under the synthèse."""
+OBS_TEXT = "[data-bilan-observations-text]"
+OBS_SUBMIT = "[data-bilan-observations-submit]"
+OBS_ERROR = "[data-bilan-observations-error]"
+OBS_RESULT = "[data-bilan-observations-result]"
+OBS_READY = "[data-bilan-observations-ready]"
+OBS_MAILTO = "[data-bilan-observations-mailto]"
+OBS_DOWNLOAD = "[data-bilan-observations-download]"
+OBS_SHOW_ARMOUR = "[data-bilan-observations-show]"
+OBS_ARMOUR = "[data-bilan-observations-armour]"
+OBSERVATIONS_TEXT = (
+    "Je suis d’accord avec la synthèse. Je souhaite ajouter que la formation de "
+    "technicienne de laboratoire m’intéresse aussi, à plus long terme."
+)
+COPY_READY = "Copie prête"
 PRINT_ROUTE = "impression"
 DOSSIER = "2026-014"
 """The sample dossier walked through: finalised synthèse, tables, an annex image."""
@@ -47,6 +66,8 @@ FOREIGN_CODE = format_code(derive_access_code(b"x" * 32, DOSSIER, 0))
 MALFORMED_CODE = "ABC"
 
 SETTLED_JS = "() => document.getAnimations().every(a => a.playState !== 'running')"
+TICK_JS = """() => new Promise(done => setTimeout(
+  () => requestAnimationFrame(() => requestAnimationFrame(done)), 20))"""
 
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 PHONE_320: dict[str, Any] = {"viewport": {"width": 320, "height": 640}}
@@ -116,8 +137,10 @@ def walk_states(page: Page, site: Site) -> Iterator[str]:
     """Drives ``page`` through every page and state a beneficiary meets; yields each name.
 
     The site's own pages; the home page after a malformed and after an unknown code; the
-    locked dossier, after a wrong code; each tab of the unlocked dossier; the print view;
-    the dossier after logout.
+    locked dossier, after a wrong code; each tab of the unlocked dossier, the home once more
+    after « Télécharger mon dossier » (its status line), the synthèse with its « Mes
+    observations » form, that form's error (empty text) and its result (links and the
+    encrypted text shown); the print view; the dossier after logout.
     """
     for name, uri in CONTENT_PAGES.items():
         page.goto(site.base_url + uri)
@@ -139,13 +162,40 @@ def walk_states(page: Page, site: Site) -> Iterator[str]:
     for route in tab_routes_after_unlock(page):
         page.locator(f'{TAB}[data-bilan-route="{route}"]').click()
         wait_for_page(page, route)
+        if route == "synthese":
+            page.locator(OBS_TEXT).wait_for()
         yield settled(page, f"dossier, onglet {route}")
+        if route == "accueil":
+            yield from _copy_states(page)
+        elif route == "synthese":
+            yield from _observations_states(page)
     page.locator(PRINT).click()
     wait_for_page(page, PRINT_ROUTE)
     yield settled(page, "dossier, vue d'impression")
     page.locator(LOGOUT).click()
     page.locator(FORM).wait_for()
     yield settled(page, "dossier, déconnecté")
+
+
+def _copy_states(page: Page) -> Iterator[str]:
+    """« Télécharger mon dossier » clicked on the dossier's home: the copy is made and saved."""
+    page.locator(COPY).click()
+    page.locator(COPY_STATUS).filter(has_text=COPY_READY).wait_for()
+    yield settled(page, "dossier, accueil après téléchargement de la copie")
+
+
+def _observations_states(page: Page) -> Iterator[str]:
+    """« Mes observations »: sealed empty (the error), then with text (the result, its
+    encrypted text unfolded)."""
+    page.locator(OBS_SUBMIT).click()
+    page.locator(OBS_ERROR).wait_for(state="visible")
+    yield settled(page, "dossier, observations, texte vide")
+    page.locator(OBS_TEXT).fill(OBSERVATIONS_TEXT)
+    page.locator(OBS_SUBMIT).click()
+    page.locator(OBS_READY).wait_for()
+    page.locator(OBS_SHOW_ARMOUR).click()
+    page.locator(OBS_ARMOUR).wait_for(state="visible")
+    yield settled(page, "dossier, observations chiffrées")
 
 
 def settled(page: Page, state: str) -> str:
@@ -260,21 +310,29 @@ def measure_focus(page: Page) -> FocusIndicator:
     The element is blurred for one screenshot, then focused again by script (Chromium keeps
     ``:focus-visible`` after a keyboard move): the journey goes on from the same place.
     """
-    page.wait_for_function(SETTLED_JS)
+    _settle(page)
     element = describe_focus(page)
     box = page.evaluate(FOCUS_BOX_JS)
     if element == "body" or not box["rendered"]:
         return FocusIndicator(element, 0, 1, False)
     focused = _shot(page, box["clip"])
     page.evaluate("() => { window.bilanFocused = document.activeElement; bilanFocused.blur(); }")
-    page.wait_for_function(SETTLED_JS)
+    _settle(page)
     unfocused = _shot(page, box["clip"])
     page.evaluate("() => bilanFocused.focus({preventScroll: true})")
-    page.wait_for_function(SETTLED_JS)
+    _settle(page)
     again = page.evaluate(FOCUS_BOX_JS)
     assert describe_focus(page) == element and again["visible"] == box["visible"], element
     changed = contrasting_pixels(focused, unfocused)
     return FocusIndicator(element, changed, box["perimeter"], box["shown"])
+
+
+def _settle(page: Page) -> None:
+    """Waits until what a change of focus set off has ended: first a few milliseconds and two
+    frames (Material reacts to focus after a 1 ms debounce, then its transitions start), then
+    every animation and transition."""
+    page.evaluate(TICK_JS)
+    page.wait_for_function(SETTLED_JS)
 
 
 def _shot(page: Page, clip: dict[str, float]) -> bytes:

@@ -1,7 +1,9 @@
 """Accessibility of what a beneficiary uses (RGAA 4.1, level AA), in real Chromium.
 
 Every page and state of a visit (``a11y.walk_states``: the site's own pages, the code form
-and its errors, the locked dossier, each tab, the print view, logout) is checked by axe-core
+and its errors, the locked dossier, each tab, the home after « Télécharger mon dossier », the
+synthèse's « Mes observations » form, its error and its result, the print view, logout) is
+checked by axe-core
 (WCAG 2.0, 2.1, 2.2 A and AA rules, best practices), at 1280 px and 320 px, and, for what axe
 cannot see: focused and hovered controls keep their contrast; one ``<h1>`` and a distinct,
 meaningful title per page; a French ``lang``; errors announced; no sideways scrolling at
@@ -22,6 +24,9 @@ import pytest
 from a11y import (
     CONTENT,
     CONTENT_PAGES,
+    COPY,
+    COPY_READY,
+    COPY_STATUS,
     DESKTOP,
     ERROR,
     FOREIGN_CODE,
@@ -30,6 +35,9 @@ from a11y import (
     LOCKED,
     LOGOUT,
     MALFORMED_CODE,
+    OBS_ARMOUR,
+    OBS_DOWNLOAD,
+    OBS_MAILTO,
     PHONE_320,
     PRINT,
     PRINT_ROUTE,
@@ -228,6 +236,9 @@ OVERFLOW_JS = """() => {
     .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
     .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className);
 }"""
+ARMOUR_JS = """boxes => boxes.filter(b => b.checkVisibility()).map(b => ({
+  wraps: b.scrollWidth <= b.clientWidth + 1,
+  lines: b.value.split('\\n').filter(l => l.length >= 64).length}))"""
 TABLES_JS = """(content) => [...document.querySelectorAll(content + ' table')].map(t => {
   const box = t.parentElement;
   return {boxed: box.classList.contains('bilan-table-scroll'),
@@ -242,13 +253,16 @@ def test_no_page_scrolls_sideways(
     new_context: NewContext, site: Site, window: dict[str, Any]
 ) -> None:
     page = new_context(**window).new_page()
-    overflowing, tables = {}, []
+    overflowing, tables, armours = {}, [], []
     for state in walk_states(page, site):
         culprits = page.evaluate(OVERFLOW_JS)
         if culprits:
             overflowing[state] = culprits
         tables += page.evaluate(TABLES_JS, CONTENT)
+        armours += page.locator(OBS_ARMOUR).evaluate_all(ARMOUR_JS)
     assert overflowing == {}
+    # The encrypted observations (lines of 64 characters without a space) wrap in their box.
+    assert armours and all(a["wraps"] and a["lines"] >= 2 for a in armours), armours
     assert tables and all(t["boxed"] for t in tables), tables
     scrolling = [t for t in tables if t["overflows"]]
     if window is PHONE_320:
@@ -305,20 +319,20 @@ FIELDS_JS = """() => [...document.querySelectorAll('input, select, textarea')]
 
 
 def test_form_fields_have_visible_labels(new_context: NewContext, site: Site) -> None:
+    """RGAA 11.1, 11.2: the code, the observations and their encrypted text each have a
+    visible label (the header's search field shows at 1280 px in every state)."""
     page = new_context(**DESKTOP).new_page()
-    for url in (site.base_url, site.dossier_url()):
-        page.goto(url)
-        page.locator(FORM).wait_for()
-        page.locator(".md-search__input").focus()  # Material's search field, shown
-        fields = page.evaluate(FIELDS_JS)
-        assert any(f["id"] == "bilan-code" for f in fields), fields
-        for field in fields:
+    labelled: set[str] = set()
+    for state in walk_states(page, site):
+        for field in page.evaluate(FIELDS_JS):
             if "md-search__input" in field["cls"]:
                 # Material's search: an icon, a placeholder and an aria-label that agree (RGAA
                 # 11.1 accepts aria-label); left as the theme makes it.
                 assert field["name"] == field["placeholder"] == "Rechercher"
                 continue
-            assert field["labels"] and all(field["labels"]), (url, field)
+            assert field["labels"] and all(field["labels"]), (state, field)
+            labelled.add(field["id"])
+    assert labelled >= {"bilan-code", "bilan-observations-texte", "bilan-observations-armure"}
 
 
 LINKS_JS = """() => [...document.querySelectorAll('a[href]')]
@@ -339,14 +353,24 @@ GENERIC_NAMES = {
     "cette page",
     "page",
     "télécharger",
+    "télécharger le fichier",
+    "le fichier",
+    "fichier",
+    "envoyer",
+    "envoyer par e-mail",
+    "envoyer par courriel",
     "ouvrir",
 }
+OWN_SUBJECT = {OBS_MAILTO: "observations", OBS_DOWNLOAD: "observations"}
+"""Links whose name must say what they carry, not only how: « Envoyer par e-mail à Hélène »
+sends what?"""
 
 
 def test_link_names_make_sense_out_of_context(new_context: NewContext, site: Site) -> None:
     """RGAA 6.1: a link's name alone says where it goes; one name, one target per page."""
     page = new_context(**DESKTOP).new_page()
     bad: dict[str, list[str]] = {}
+    checked: set[str] = set()
     for state in walk_states(page, site):
         targets: dict[str, set[str]] = {}
         for link in page.evaluate(LINKS_JS):
@@ -358,7 +382,13 @@ def test_link_names_make_sense_out_of_context(new_context: NewContext, site: Sit
         for name, hrefs in targets.items():
             if len(hrefs) > 1:
                 bad.setdefault(state, []).append(f"« {name} » → {sorted(hrefs)}")
-    assert bad == {}
+        for hook, subject in OWN_SUBJECT.items():
+            named = page.locator(hook).all_inner_texts()
+            bad.setdefault(state, []).extend(n for n in named if subject not in n.lower())
+            if named:
+                checked.add(hook)
+    assert {state: names for state, names in bad.items() if names} == {}
+    assert checked == set(OWN_SUBJECT), "the observations' result was not walked"
 
 
 def test_the_current_page_is_exposed(new_context: NewContext, site: Site) -> None:
@@ -387,7 +417,7 @@ window.bilanStatusLog = [];
 new MutationObserver((records) => {
   for (const r of records) {
     const box = (r.target.nodeType === 1 ? r.target : r.target.parentElement)
-      ?.closest('[data-bilan-status]');
+      ?.closest('[data-bilan-status], [data-bilan-copy-status]');
     if (!box || !box.textContent) continue;
     window.bilanStatusLog.push({text: box.textContent, role: box.getAttribute('role'),
       live: box.getAttribute('aria-live'), rendered: box.checkVisibility()});
@@ -408,12 +438,17 @@ def test_status_messages_are_polite_live_regions(new_context: NewContext, site: 
 
     submit_code(page, site.code())
     page.locator(CONTENT).wait_for(state="visible")
+    with page.expect_download():
+        page.locator(COPY).click()
+    page.locator(COPY_STATUS).filter(has_text=COPY_READY).wait_for()
     page.locator(LOGOUT).click()
     page.locator(LOCKED).wait_for()
 
     log = page.evaluate("window.bilanStatusLog")
     texts = [entry["text"] for entry in log]
     assert "Ouverture du dossier…" in texts
+    assert "Préparation de la copie…" in texts
+    assert any(t.startswith(COPY_READY) for t in texts), texts
     assert any(t.startswith("Vous êtes déconnecté") for t in texts), texts
     for entry in log:  # announced: the region was there, polite, when its text changed
         assert entry["rendered"] and (entry["role"] == "status" or entry["live"] == "polite")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from a11y import DESKTOP, axe_violations, describe_focus, format_violations, measure_focus
 from pypdf import PdfReader, PdfWriter
 from sitebuild import TEST_SECRET, build, copy_project, serve
 
@@ -433,16 +434,106 @@ def test_the_synthese_offers_the_copy_beside_imprimer_and_logout_forgets_it(
     assert page.locator(CONTENT).inner_html() == ""
 
 
-def test_the_copy_is_accessible(copy: Copy, new_context: NewContext, axe_path: Path) -> None:
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_copy_is_accessible(
+    copy: Copy, new_context: NewContext, axe_path: Path, width: int
+) -> None:
+    """axe-core's WCAG 2.0-2.2 A and AA rules and best practices, every impact (the same as
+    for the site, ``a11y.axe_violations``)."""
     # axe-core is injected as a script: this context lifts the copy's CSP for the test only.
-    context = new_context(offline=True, bypass_csp=True)
+    context = new_context(offline=True, bypass_csp=True, viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(copy.path.as_uri())
-    page.add_script_tag(path=axe_path)
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    blocking = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
+    violations = axe_violations(page, axe_path)
+    assert violations == [], format_violations(violations)
+
+
+CONTENTS_LINK = ".bilan-copie-sommaire a[href='#{}']"
+SECTION_SEEN_JS = """(id) => {
+  const section = document.getElementById(id);
+  const next = document.activeElement;
+  return {focused: next === section, top: Math.round(section.getBoundingClientRect().top),
+          ring: next === section && section.matches(':focus-visible')
+                && getComputedStyle(section).outlineStyle !== 'none'};
+}"""
+TAB_GOES_ON_JS = """(id) => {
+  const section = document.getElementById(id);
+  const now = document.activeElement;
+  return section.contains(now)
+    || Boolean(section.compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING);
+}"""
+
+
+def test_the_copy_contents_take_the_keyboard_to_each_page(
+    copy: Copy, new_context: NewContext
+) -> None:
+    """RGAA 12.2, 12.8 (WCAG 2.4.3): in « Sommaire », Tab reaches each entry with a visible
+    focus; Enter scrolls its section to the top and moves focus there (visibly), so that Tab
+    goes on inside it, not back at the top. No script of the copy's: it has none (JavaScript
+    stays on for the probes, which wait on timers and frames)."""
+    page, journal = open_offline(new_context, copy.path, javascript=True, **DESKTOP)
+    for route in sections(page):
+        target = f"bilan-{route}"
+        page.goto(copy.path.as_uri())  # from the top each time
+        for _ in range(len(sections(page)) + 5):
+            page.keyboard.press("Tab")
+            if page.evaluate(
+                "(s) => document.activeElement.matches(s)", CONTENTS_LINK.format(target)
+            ):
+                break
+        else:
+            raise AssertionError(f"{target} never reached: {describe_focus(page)}")
+        assert measure_focus(page).visible, route
+        page.keyboard.press("Enter")
+        seen = page.evaluate(SECTION_SEEN_JS, target)
+        assert seen == {"focused": True, "top": seen["top"], "ring": True}, (route, seen)
+        assert 0 <= seen["top"] <= 40 or route == sections(page)[-1], (route, seen)
+        page.keyboard.press("Tab")
+        assert page.evaluate(TAB_GOES_ON_JS, target), (route, describe_focus(page))
+    assert journal.aborted == []
+
+
+AX_OUTLINE_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter(h => h.checkVisibility()).map(h => Number(h.tagName[1]))"""
+
+
+def test_the_copy_is_one_region_per_page_named_by_its_h1_and_skips_no_level(
+    copy: Copy, new_context: NewContext
+) -> None:
+    """RGAA 9.1, 12.6 (WCAG 1.3.1): what Chromium gives screen readers, read from its
+    accessibility tree: one region per page of the dossier, named by that page's ``<h1>``
+    (and one per table, named after it: its scrolling box); headings that start at level 1
+    and never skip a level going down."""
+    page, _ = open_offline(new_context, copy.path, **DESKTOP)
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+
+    def role(node: dict[str, Any]) -> str:
+        return str(node.get("role", {}).get("value", ""))
+
+    def name(node: dict[str, Any]) -> str:
+        return str(node.get("name", {}).get("value", ""))
+
+    regions = [name(n) for n in nodes if role(n) == "region" and not n.get("ignored")]
+    tables = page.eval_on_selector_all(
+        ".bilan-table-scroll", "bs => bs.map(b => b.getAttribute('aria-label'))"
+    )
+    assert tables and all(t.startswith("Tableau") for t in tables), tables
+    assert [r for r in regions if r.startswith("Tableau")] == tables  # boxes that scroll
+    regions = [r for r in regions if not r.startswith("Tableau")]
+    h1_texts = page.eval_on_selector_all(
+        SECTION,
+        """ss => ss.map(s => document.getElementById(s.getAttribute('aria-labelledby')))
+          .map(h => h.tagName + ' ' + h.textContent.replace(/\\s+/g, ' ').trim())""",
+    )
+    regions = [f"H1 {name}" for name in regions]
+    assert regions == h1_texts and len(regions) == len(sections(page)), (regions, h1_texts)
+    levels = [
+        next(int(p["value"]["value"]) for p in n.get("properties", []) if p["name"] == "level")
+        for n in nodes
+        if role(n) == "heading" and not n.get("ignored")
     ]
-    assert blocking == []
+    assert levels == page.evaluate(AX_OUTLINE_JS), "the tree and the markup disagree"
+    assert levels[0] == 1 and levels.count(1) == len(regions), levels
+    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert skips == [], levels

@@ -2,8 +2,11 @@
 10.7, 12.7, 12.8, 12.13; WCAG 2.1.1, 2.4.3, 2.4.7).
 
 One address is typed (the home page); after that only Tab, Shift+Tab, Enter, Space and the
-code's characters: reach the code field, type the code, submit, land in the dossier, go
-through every tab, open the print view and come back, log out. At every key press the
+characters of the code and of the observations: reach the code field, type the code, submit,
+land in the dossier, save « Télécharger mon dossier » (Enter), go through every tab, save the
+copy again from the synthèse (Space), seal empty observations (the error), write and seal
+them, reach the e-mail link, download the file, unfold the encrypted text, open the print
+view and come back, log out. At every key press the
 focused element must look different from its unfocused self (a ring of pixels contrasting by
 3:1 all around it, not hidden under the sticky header); after every action focus must be on
 something, never left on ``<body>``.
@@ -14,6 +17,7 @@ a step for a new control of the dossier page is one more call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +27,22 @@ import pytest
 from a11y import (
     BACK,
     CONTENT,
+    COPY,
+    COPY_READY,
+    COPY_STATUS,
     DESKTOP,
     FORM,
     INPUT,
     LOGOUT,
+    OBS_ARMOUR,
+    OBS_DOWNLOAD,
+    OBS_ERROR,
+    OBS_MAILTO,
+    OBS_READY,
+    OBS_SHOW_ARMOUR,
+    OBS_SUBMIT,
+    OBS_TEXT,
+    OBSERVATIONS_TEXT,
     PRINT,
     PRINT_ROUTE,
     STATUS,
@@ -42,7 +58,7 @@ from a11y import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Download, Page
 
 NewContext = Callable[..., "BrowserContext"]
 MAX_PRESSES = 40
@@ -50,6 +66,7 @@ PRINT_EVENTS_JS = """
 window.bilanPrints = 0;
 window.addEventListener('beforeprint', () => { window.bilanPrints += 1; });
 """
+ARMOUR_BEGIN = "-----BEGIN BILAN OBSERVATIONS-----"
 FOLLOWS_JS = """(selector) => {
   const target = document.querySelector(selector);
   const from = document.activeElement;
@@ -146,6 +163,71 @@ class Journey:
         self.activate("Enter", lambda: wait_for_page(self.page, "synthese"))
         self.expect_focus(f'{CONTENT}[data-bilan-page="synthese"] h1')
 
+    def save_copy(self, key: str) -> None:
+        """Enter or Space on « Télécharger mon dossier »: the copy is downloaded, its status
+        line (role=status, there before it speaks) says so, focus stays on the button."""
+        self.tab_to(COPY)
+        status = self.page.locator(COPY_STATUS)
+        status.evaluate("s => { window.bilanCopyStatus = s; }")
+        with self.page.expect_download() as waiting:
+            self.activate(key, lambda: status.filter(has_text=COPY_READY).wait_for())
+        saved = self.downloaded(waiting.value, r"dossier-bilan-\d{4}-\d{2}-\d{2}\.html")
+        assert saved.startswith("<!DOCTYPE html>")
+        self.expect_focus(COPY)
+        assert status.evaluate("s => s === window.bilanCopyStatus")  # the same live region
+        assert status.get_attribute("role") == "status"
+
+    def seal_empty_observations(self) -> None:
+        """Space on « Chiffrer mes observations » with nothing written: the error is
+        announced (role=alert), tied to the field, and focus is back in the field."""
+        self.tab_to(OBS_SUBMIT)
+        self.activate("Space", lambda: self.page.locator(OBS_ERROR).wait_for(state="visible"))
+        self.expect_focus(OBS_TEXT)
+        error, text = self.page.locator(OBS_ERROR), self.page.locator(OBS_TEXT)
+        assert error.get_attribute("role") == "alert"
+        assert text.get_attribute("aria-invalid") == "true"
+        error_id = error.get_attribute("id")
+        assert error_id and error_id in (text.get_attribute("aria-describedby") or "").split()
+
+    def write_observations(self, words: str) -> None:
+        if not self.page.evaluate("(s) => document.activeElement.matches(s)", OBS_TEXT):
+            self.tab_to(OBS_TEXT)
+        self.page.keyboard.type(words)
+        assert self.page.locator(OBS_TEXT).input_value() == words
+
+    def seal_observations(self) -> None:
+        """Space on « Chiffrer mes observations »: focus on the result's heading, the error
+        gone."""
+        self.tab_to(OBS_SUBMIT)
+        self.activate("Space", lambda: self.page.locator(OBS_READY).wait_for())
+        self.expect_focus(OBS_READY)
+        assert self.page.locator(OBS_TEXT).get_attribute("aria-invalid") == "false"
+        assert self.page.locator(OBS_ERROR).is_hidden()
+
+    def use_observations_result(self) -> None:
+        """The result by keyboard: the e-mail link is reached (not followed: it leaves the
+        browser), Enter on the file downloads it, Enter on the summary unfolds the encrypted
+        text, whose box the keyboard reaches."""
+        self.tab_to(OBS_MAILTO)
+        assert (self.page.locator(OBS_MAILTO).get_attribute("href") or "").startswith("mailto:")
+        self.tab_to(OBS_DOWNLOAD)
+        with self.page.expect_download() as waiting:
+            self.activate("Enter", lambda: None)
+        saved = self.downloaded(waiting.value, r"observations-\d{4}-\d{2}-\d{2}\.txt")
+        assert ARMOUR_BEGIN in saved and OBSERVATIONS_TEXT[:20] not in saved
+        self.expect_focus(OBS_DOWNLOAD)
+        self.tab_to(OBS_SHOW_ARMOUR)
+        armour = self.page.locator(OBS_ARMOUR)
+        self.activate("Enter", lambda: armour.wait_for(state="visible"))
+        self.tab_to(OBS_ARMOUR)
+        assert armour.input_value() in saved
+
+    def downloaded(self, download: Download, name: str) -> str:
+        """The text of a download that really happened, named like ``name`` (a pattern)."""
+        assert download.failure() is None
+        assert re.fullmatch(name, download.suggested_filename), download.suggested_filename
+        return Path(download.path()).read_text(encoding="utf-8")
+
     def log_out(self) -> None:
         """Space on « Se déconnecter »: the form is back, focus in its field."""
         self.tab_to(LOGOUT)
@@ -166,10 +248,16 @@ def test_the_whole_visit_by_keyboard_alone(
 
     journey.type_code(site.code().lower())  # as a beneficiary may type it
     journey.submit(site.dossier_url())
+    journey.save_copy("Enter")  # on the dossier's home
     routes = page.locator(TAB).evaluate_all("ts => ts.map(t => t.dataset.bilanRoute)")
     for route in [*routes[1:], routes[0]]:
         journey.open_tab(route)
     journey.open_tab("synthese")
+    journey.save_copy("Space")  # beside « Imprimer »
+    journey.seal_empty_observations()
+    journey.write_observations(OBSERVATIONS_TEXT)
+    journey.seal_observations()
+    journey.use_observations_result()
     journey.print_synthese()
     journey.back_to_synthese()
     journey.log_out()
