@@ -187,7 +187,7 @@ def internal_build(project: Path, verify: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from bilan_gen import pipeline
+    from bilan_gen.build import pipeline
     from bilan_gen.verify import OutputIndex
 
     if not verify:

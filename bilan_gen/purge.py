@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bilan_gen.atrest.shred import Rotation, destroy_keys, is_encrypted_repository
 from bilan_gen.cache import CACHE_DIR, CHECK_MEMO_DIR, BuildCache
-from bilan_gen.cache_db import close_connections, has_entries, leftovers, remove_entries
+from bilan_gen.cache.db import close_connections, has_entries, leftovers, remove_entries
 from bilan_gen.config import Options
 from bilan_gen.crypto import parse_secret
 from bilan_gen.errors import BilanError

@@ -1,9 +1,9 @@
 """``bilan access``: each dossier's access codes and links, or their printed letters.
 
 For the consultant's eyes only: codes are never written to the site or to a log. The table
-and the letters come from the core (:mod:`bilan_gen.access_list`,
+and the letters come from the core (:mod:`bilan_gen.access.listing`,
 :mod:`bilan_gen.printing.letter`), which judge publication as the build does
-(:mod:`bilan_gen.publication`).
+(:mod:`bilan_gen.access.publication`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from bilan_gen.access_list import WIDTH, format_csv, format_table
+from bilan_gen.access.listing import WIDTH, format_csv, format_table
+from bilan_gen.access.publication import project_publications
 from bilan_gen.cli import CONTEXT, EXIT_OK, EXIT_PROBLEMS, folders_by_id, load_context_options
 from bilan_gen.config import Options, project_secret
 from bilan_gen.diagnostics import display_path, format_diagnostic
@@ -30,7 +31,6 @@ from bilan_gen.printing.letter import (
     plan_letters,
     site_url_problem,
 )
-from bilan_gen.publication import project_publications
 
 HANDLE_WITH_CARE = (
     "Ces lettres contiennent des noms et des codes d'accès : remettez chacune à son destinataire",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bilan_gen.audit import build_audit
-from bilan_gen.audit_output import format_audit_text, render_audit_csv, render_audit_html
+from bilan_gen.audit.output import format_audit_text, render_audit_csv, render_audit_html
 from bilan_gen.cli import CONTEXT, load_context_options
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import display_path

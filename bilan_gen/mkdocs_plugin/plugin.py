@@ -1,4 +1,4 @@
-"""The ``bilan`` MkDocs plugin: hooks of a dozen lines over :mod:`bilan_gen.pipeline`."""
+"""The ``bilan`` MkDocs plugin: hooks of a dozen lines over :mod:`bilan_gen.build.pipeline`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from bilan_gen import parallel, pipeline, shell, staging
+from bilan_gen import parallel
+from bilan_gen.build import pipeline, shell, staging
 from bilan_gen.cache import CACHE_DIR, BuildCache, configuration_of
 from bilan_gen.config import Options, options_from_mapping, project_secret
 from bilan_gen.crypto import make_private_dir

@@ -8,9 +8,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
+from bilan_gen.build.shell import ASSET_NAMES, asset_bytes, generic_vocabulary, shell_markdown
 from bilan_gen.config import Options
 from bilan_gen.publishing import SHELL_URI
-from bilan_gen.shell import ASSET_NAMES, asset_bytes, generic_vocabulary, shell_markdown
 
 SHELL_SRC_URI = "_bilan/acces.md"
 ASSET_DIR_URI = "assets/bilan"

@@ -1,7 +1,7 @@
 """The access letter: one printed page per recipient, to hand over with the code.
 
 ``bilan access --lettre`` prints one letter for the beneficiary and one for each third party
-of ``diffusion`` whose page is published (:mod:`bilan_gen.publication`). A letter holds the
+of ``diffusion`` whose page is published (:mod:`bilan_gen.access.publication`). A letter holds the
 provider's header, what the site is and how to open the dossier, the site's address, the
 code in large unambiguous characters, a QR code of the direct link, until when the dossier
 stays online, and what to do if the code is lost or seen. A third party's letter says what
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bilan_gen.access.publication import Publication, Withheld
 from bilan_gen.config import Options
 from bilan_gen.model import Diffusion, Dossier
 from bilan_gen.printing import formats
 from bilan_gen.printing.document import Fact, provider_facts
 from bilan_gen.printing.pdf import PdfEngine, write_atomic
-from bilan_gen.publication import Publication, Withheld
 from bilan_gen.publishing import RECIPIENT_TYPES
 from bilan_gen.rendering import online_until
 from bilan_gen.templating import TEMPLATES
@@ -274,7 +274,7 @@ def plan_letters(
 
     Args:
         dossiers: The checked dossiers that ``rows`` come from.
-        rows: Their publications (:func:`~bilan_gen.publication.project_publications`).
+        rows: Their publications (:func:`~bilan_gen.access.publication.project_publications`).
         options: Provider, site address (valid: see :func:`site_url_problem`).
         today: The day of printing.
     """

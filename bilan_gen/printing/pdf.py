@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from bilan_gen.build.shell import asset_bytes
 from bilan_gen.errors import BilanError
 from bilan_gen.guard import EntryRefused, Limits, read_file
 from bilan_gen.model import ANNEXES_DIR
 from bilan_gen.printing.document import PrintDocument, render_print_html, render_print_page
-from bilan_gen.shell import asset_bytes
 
 STYLESHEET = "bilan-print.css"
 PDFA_VARIANT = "pdf/a-3b"

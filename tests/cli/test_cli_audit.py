@@ -17,7 +17,7 @@ import pytest
 from click.testing import Result
 from helpers import invoke_cli
 
-from bilan_gen.audit_output import CSV_COLUMNS
+from bilan_gen.audit.output import CSV_COLUMNS
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 NAMES = ("Élodie", "Garnier", "Mickaël", "Fournier", "Yannick", "Le Gall", "@example.")

@@ -23,7 +23,7 @@ from click.testing import Result
 from helpers import invoke_cli, read_folder
 
 from bilan_gen.cache import CACHE_DIR, BuildCache, CacheEntry
-from bilan_gen.cache_db import DATABASE
+from bilan_gen.cache.db import DATABASE
 from bilan_gen.config import load_options
 from bilan_gen.crypto import encrypt_payload, hkdf_sha256
 from bilan_gen.loading import load_dossier
@@ -266,7 +266,7 @@ def test_help_has_examples() -> None:
 def quick_cache(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cache writes and reads of the office give up after 0.2 s, not a minute (its
     connections closed, so the next ones take the new timeout)."""
-    from bilan_gen import cache_db
+    from bilan_gen.cache import db as cache_db
 
     cache_db.close_connections()
     monkeypatch.setattr(cache_db, "BUSY_TIMEOUT_S", 0.2)

@@ -18,7 +18,7 @@ from test_cli_purge import (  # noqa: F401 - fixtures
 )
 
 from bilan_gen.cache import CHECK_MEMO_DIR, BuildCache
-from bilan_gen.cache_db import DATABASE
+from bilan_gen.cache.db import DATABASE
 
 
 def memo_rows(root: Path) -> dict[str, bytes]:
@@ -91,8 +91,8 @@ def test_without_the_secret_the_memo_is_said_unattributed(checked: Path) -> None
 def test_purge_destroys_the_rebuild_record_that_names_the_dossier(office: Path) -> None:  # noqa: F811
     # The record holds every published dossier's diagnostics: it goes whole (the next
     # rebuild reads every folder once).
+    from bilan_gen.build.rebuild import Known, RebuildRecord
     from bilan_gen.cache import CACHE_DIR, RECORD_PREFIX
-    from bilan_gen.rebuild import Known, RebuildRecord
 
     cache = BuildCache(office / CACHE_DIR, bytes.fromhex(SECRET), "configuration")
     folders = {

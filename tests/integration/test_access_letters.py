@@ -26,9 +26,9 @@ from qrread import decode_qr
 from sitebuild import REPO, TEST_SECRET, build, tree_digest
 from siteread import dossier_slugs, identities
 
+from bilan_gen.access.publication import Withheld, project_publications
 from bilan_gen.config import load_options
 from bilan_gen.printing.batch import committable
-from bilan_gen.publication import Withheld, project_publications
 
 SITE = "https://bilans.cap-parcours.example.org/"
 BENEFICIARY = "2026-014.lettre-beneficiaire.pdf"

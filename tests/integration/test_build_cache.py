@@ -28,7 +28,7 @@ from siteread import (
 )
 
 from bilan_gen.cache import RECORD_PREFIX
-from bilan_gen.cache_db import DATABASE
+from bilan_gen.cache.db import DATABASE
 from bilan_gen.publishing import Access
 
 CACHE = Path(".bilan", "cache")

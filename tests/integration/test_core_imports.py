@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-CORE = ("pipeline", "publishing", "rendering", "verify", "shell")
+CORE = ("build.pipeline", "publishing", "rendering", "verify", "build.shell")
 FRAMEWORKS = ("mkdocs", "material", "click")
 
 # A fresh interpreter where importing a framework fails outright, so that a lazy or

@@ -28,8 +28,8 @@ from siteread import (
     strip_payloads,
 )
 
+from bilan_gen.build.shell import asset_bytes
 from bilan_gen.publishing import Access
-from bilan_gen.shell import asset_bytes
 
 _URL_ATTR = re.compile(r"""\b(?:href|src|srcset|action|content)\s*=\s*["']([^"']*)["']""", re.I)
 _LOC = re.compile(r"<loc>(.*?)</loc>")

@@ -16,10 +16,10 @@ from siteread import identities, open_payload
 from test_build_cache import dossier_page, from_cache
 
 from bilan_gen import guard
+from bilan_gen.build.rebuild import RACY_NS, RebuildRecord, folder_state, state_of
 from bilan_gen.cache import CACHE_DIR, RECORD_PREFIX, BuildCache
-from bilan_gen.cache_db import DATABASE
+from bilan_gen.cache.db import DATABASE
 from bilan_gen.publishing import Access
-from bilan_gen.rebuild import RACY_NS, RebuildRecord, folder_state, state_of
 
 
 def record_of(project: Path) -> RebuildRecord:

@@ -9,8 +9,8 @@ import io
 import pytest
 from helpers import Project
 
-from bilan_gen.access_list import CSV_HEADER, WIDTH, format_csv, format_table
-from bilan_gen.publication import Publication, publications
+from bilan_gen.access.listing import CSV_HEADER, WIDTH, format_csv, format_table
+from bilan_gen.access.publication import Publication, publications
 
 SECRET = bytes(range(32))
 SITE = "https://bilans.example.org/"

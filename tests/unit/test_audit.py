@@ -7,7 +7,7 @@ import datetime as dt
 from helpers import Project
 
 from bilan_gen.audit import build_audit, in_year
-from bilan_gen.audit_output import display_row, render_audit_csv, render_audit_html
+from bilan_gen.audit.output import display_row, render_audit_csv, render_audit_html
 from bilan_gen.diagnostics import CODES
 from bilan_gen.loading import load_dossier
 from bilan_gen.retention import Etat

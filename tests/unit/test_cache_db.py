@@ -11,7 +11,7 @@ from typing import Any
 from helpers import Project, read_folder
 
 from bilan_gen.cache import BuildCache, CacheEntry
-from bilan_gen.cache_db import DATABASE, close_connections, has_entries, remove_entries
+from bilan_gen.cache.db import DATABASE, close_connections, has_entries, remove_entries
 from bilan_gen.verify import Fingerprint
 
 SECRET = b"s" * 32

@@ -10,6 +10,7 @@ import re
 import pytest
 from helpers import BASE_ID, NOM, PRENOM, Project
 
+from bilan_gen.access.publication import Publication, publications
 from bilan_gen.config import Organisme
 from bilan_gen.printing.letter import (
     Letter,
@@ -21,7 +22,6 @@ from bilan_gen.printing.letter import (
     render_letter_page,
     site_url_problem,
 )
-from bilan_gen.publication import Publication, publications
 from bilan_gen.purge import print_files
 
 SECRET = bytes(range(32))

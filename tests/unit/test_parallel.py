@@ -15,9 +15,9 @@ import pytest
 from helpers import Project, read_folder
 
 from bilan_gen import parallel
+from bilan_gen.build.pipeline import RenderContext, _render_one
 from bilan_gen.cache import BuildCache
 from bilan_gen.parallel import parallel_map, start_method, worker_context
-from bilan_gen.pipeline import RenderContext, _render_one
 from bilan_gen.rendering import Renderer
 
 ITEMS = list(range(64))
@@ -49,7 +49,7 @@ import json, os
 from bilan_gen import parallel
 from bilan_gen.cache import BuildCache
 from bilan_gen.parallel import parallel_map, start_method, worker_context
-from bilan_gen.pipeline import RenderContext, _render_one
+from bilan_gen.build.pipeline import RenderContext, _render_one
 
 def task(item):
     return item * item, worker_context(), os.getpid()

@@ -13,8 +13,8 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from bilan_gen.plain_text import PlainTextExtension, start_characters
 from bilan_gen.rendering import Renderer
+from bilan_gen.rendering.plain_text import PlainTextExtension, start_characters
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]

@@ -254,7 +254,7 @@ def test_print_view_images_travel_in_the_payload(project: Project) -> None:
 
 def test_the_core_and_bilan_check_never_import_weasyprint() -> None:
     code = (
-        "import sys; import bilan_gen.cli, bilan_gen.printing.batch, bilan_gen.pipeline; "
+        "import sys; import bilan_gen.cli, bilan_gen.printing.batch, bilan_gen.build.pipeline; "
         "assert 'weasyprint' not in sys.modules, 'weasyprint imported'"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from helpers import BASE_ID, Project
 
-from bilan_gen.publication import Withheld, project_publications, publications
+from bilan_gen.access.publication import Withheld, project_publications, publications
 
 SECRET = bytes(range(32))
 EMPLOYER = """\

@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 from helpers import EMAIL, NOM, PRENOM, Project
 
+from bilan_gen.build.shell import asset_bytes, generic_vocabulary
 from bilan_gen.loading import load_dossier
-from bilan_gen.shell import asset_bytes, generic_vocabulary
 from bilan_gen.verify import (
     OutputIndex,
     baseline_of,

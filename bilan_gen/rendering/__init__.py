@@ -28,8 +28,8 @@ from bilan_gen.config import Options
 from bilan_gen.folding import fold_words
 from bilan_gen.guard import DossierFiles, load_folder
 from bilan_gen.model import ANNEXES_DIR, PHASE_FILES, Document, Dossier, Phase, sorted_documents
-from bilan_gen.plain_text import PlainTextExtension
 from bilan_gen.printing.document import render_print_view
+from bilan_gen.rendering.plain_text import PlainTextExtension
 from bilan_gen.retention import Motif, retention_state
 from bilan_gen.templating import TEMPLATES
 from bilan_gen.validation.markdown import headings

@@ -7,7 +7,7 @@ folder whose dossier was published: the state of its entries as the system repor
 key of its cache entry, and the little a rebuild needs of it without that entry: its
 diagnostics, its pages, and the last day it may be published (R6313-7). A rebuild lists each
 folder, never reading a file: a folder whose entries all stand as recorded is that entry,
-unread, and its pages are linked from the published site (:mod:`bilan_gen.page_reuse`).
+unread, and its pages are linked from the published site (:mod:`bilan_gen.build.page_reuse`).
 
 - A file changed or touched within :data:`RACY_NS` of the read that made its entry is not
   recorded: two writes within one tick of the file system's clock show the same times (Git's

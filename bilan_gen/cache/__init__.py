@@ -8,7 +8,7 @@ rebuilds its own — never a stale or foreign page.
 The cache lives outside the site directory (``.bilan/cache/``) and holds nothing in clear:
 each entry is encrypted with a key derived from the site secret (AES-256-GCM), bound to its
 key, and its key is a keyed hash that names no dossier. An entry that does not decrypt is a
-miss, then removed. :mod:`bilan_gen.cache_db` keeps the entries, as rows of one database."""
+miss, then removed. :mod:`bilan_gen.cache.db` keeps the entries, as rows of one database."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bilan_gen import __version__
-from bilan_gen.cache_db import execute, leftovers, query, remove_entries
+from bilan_gen.cache.db import execute, leftovers, query, remove_entries
 from bilan_gen.config import Options, project_secret
 from bilan_gen.crypto import decrypt_payload, encrypt_payload, hkdf_sha256, make_private_dir
 from bilan_gen.diagnostics import Diagnostic, Severity
@@ -36,10 +36,10 @@ from bilan_gen.verify import Fingerprint, GramCache
 
 CACHE_DIR = Path(".bilan", "cache")
 RECORD_PREFIX = "record-"
-"""The keys of rebuild records (:mod:`bilan_gen.rebuild`) start so; entries' never do."""
+"""The keys of rebuild records (:mod:`bilan_gen.build.rebuild`) start so; entries' never do."""
 CHECK_MEMO_DIR = CACHE_DIR / "check"
 """Where ``bilan check`` remembers each folder's diagnostics (:func:`check_memo`)."""
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # bilan_gen/, not this package
 
 
 def code_fingerprint() -> str:
@@ -145,7 +145,7 @@ class BuildCache:
         self._salt = hkdf_sha256(secret, b"bilan-gen/v1/cache", configuration.encode(), 32)
         record = hmac.new(self._salt, b"rebuild record", hashlib.sha256).hexdigest()
         self.record_key = RECORD_PREFIX + record[: 40 - len(RECORD_PREFIX)]
-        """Where :mod:`bilan_gen.rebuild` keeps its record for this configuration."""
+        """Where :mod:`bilan_gen.build.rebuild` keeps its record for this configuration."""
 
     def key_for(self, files: DossierFiles) -> str:
         """The entry key of a dossier folder as it was read: a keyed hash of every entry

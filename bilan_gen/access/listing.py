@@ -1,7 +1,7 @@
 """The consultant's list of access codes (``bilan access``): a table or CSV, never a file.
 
 One row per audience: the beneficiary, then each third party of ``diffusion``; each says
-whether its page is published today and, if not, why (:mod:`bilan_gen.publication`).
+whether its page is published today and, if not, why (:mod:`bilan_gen.access.publication`).
 
 The table keeps to :data:`WIDTH` columns: long names and reasons fold inside their column,
 and each link, which must never be split, has a line of its own under its row. The CSV keeps
@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bilan_gen.publication import Publication, Withheld
+from bilan_gen.access.publication import Publication, Withheld
 
 WIDTH = 100
 """The table fits a terminal of this many columns (links longer than that excepted)."""

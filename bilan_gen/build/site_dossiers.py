@@ -1,8 +1,8 @@
 """Putting each prepared dossier into the site, in the build's own process.
 
-A dossier comes from a worker (:mod:`bilan_gen.pipeline`) either as a cache entry (read,
+A dossier comes from a worker (:mod:`bilan_gen.build.pipeline`) either as a cache entry (read,
 checked, rendered and encrypted, or loaded from the build cache) or as a folder the rebuild
-record knows unchanged (:mod:`bilan_gen.rebuild`). An entry's pages are written, or linked
+record knows unchanged (:mod:`bilan_gen.build.rebuild`). An entry's pages are written, or linked
 from the published site when they are the same bytes, and read back; its needles are looked
 up in the index of the site's other files. A known folder's pages are linked when the last
 build verified them and nothing they were verified against changed; otherwise it takes the
@@ -22,14 +22,14 @@ from bilan_gen.cache import CacheEntry
 from bilan_gen.config import Options
 from bilan_gen.diagnostics import Diagnostic
 from bilan_gen.model import Beneficiaire, Dossier
-from bilan_gen.page_reuse import VerifiedPages
+from bilan_gen.build.page_reuse import VerifiedPages
 from bilan_gen.publishing import (
     PAYLOAD_PLACEHOLDER,
     access_from,
     fill_shell,
     write_dossier_page,
 )
-from bilan_gen.rebuild import Known, RebuildRecord
+from bilan_gen.build.rebuild import Known, RebuildRecord
 from bilan_gen.retention import retention_diagnostic, retention_state
 from bilan_gen.verify import Leak, OutputIndex, check_dossier_page, find_leaks
 
@@ -59,7 +59,7 @@ class Rendered:
     key: str | None = None
     cached: bool = False
     state: str | None = None
-    """:func:`bilan_gen.rebuild.state_of` the folder as it was read (None: not recordable)."""
+    """:func:`bilan_gen.build.rebuild.state_of` the folder as it was read (None: not recordable)."""
     known: Known | None = None
     """The record's knowledge of the folder, found unchanged (then ``entry`` is None)."""
 

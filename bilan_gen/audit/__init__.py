@@ -6,7 +6,7 @@ follow-up, satisfaction, retention; the destructions of the register; totals; an
 exception. Exceptions are the dossier's diagnostics plus what only a date can tell (a
 six-month survey overdue, a dossier to destroy). A diagnostic whose message may quote the
 dossier's content (a heading, a link, a sensitive word) is shown by its code's description.
-:mod:`bilan_gen.audit_output` turns the report into HTML, CSV or text.
+:mod:`bilan_gen.audit.output` turns the report into HTML, CSV or text.
 """
 
 from __future__ import annotations

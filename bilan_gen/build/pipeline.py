@@ -26,7 +26,7 @@ from bilan_gen.guard import DossierFiles, FolderChangedError, load_folder, refus
 from bilan_gen.loading import discover
 from bilan_gen.model import Dossier
 from bilan_gen.observations.site import with_observations
-from bilan_gen.page_reuse import VerifiedPages
+from bilan_gen.build.page_reuse import VerifiedPages
 from bilan_gen.parallel import RunningMap, start_map, worker_context
 from bilan_gen.publishing import (
     DOSSIER_URI_PREFIX,
@@ -36,9 +36,9 @@ from bilan_gen.publishing import (
     page_uri,
     view_routes,
 )
-from bilan_gen.rebuild import RebuildRecord, now_ns, state_of
+from bilan_gen.build.rebuild import RebuildRecord, now_ns, state_of
 from bilan_gen.rendering import RenderedDossier, Renderer
-from bilan_gen.site_dossiers import (
+from bilan_gen.build.site_dossiers import (
     DossierOutcome,
     PublishContext,
     Rendered,
